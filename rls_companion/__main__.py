@@ -1,0 +1,3 @@
+from rls_companion.cli import main
+
+raise SystemExit(main())

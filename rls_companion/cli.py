@@ -1,0 +1,137 @@
+"""The `rls-companion` command.
+
+With no command it opens the window. Every other command works on the same
+files as the window. Bad input exits non-zero with one line naming what was
+wrong, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from rls_companion import __version__
+from rls_companion.context import Context, open_context
+from rls_companion.core import settings as schema
+from rls_companion.core.describe import describe
+from rls_companion.core.session import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
+from rls_companion.paths import ENV_DATA_DIR
+from rls_companion.storage import export, sessions
+from rls_companion.storage.db import DatabaseError
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported as one line, exit status 2."""
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
+    if not MIN_SESSION_MINUTES <= value <= MAX_SESSION_MINUTES:
+        raise argparse.ArgumentTypeError(
+            f"{text} is out of range ({MIN_SESSION_MINUTES}–{MAX_SESSION_MINUTES} minutes)"
+        )
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rls-companion",
+        description="A calm bedtime breathing and relaxation companion for Restless Legs "
+        "Syndrome. With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"rls-companion {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"keep all files (history, settings, logs) under DIR (also ${ENV_DATA_DIR})",
+    )
+    parser.add_argument(
+        "--start", action="store_true", help="open the window and start tonight's session at once"
+    )
+    parser.add_argument(
+        "--minutes", type=_minutes, metavar="N", help="length of the session started with --start"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    history = commands.add_parser("history", help="list sessions, newest first")
+    fmt = history.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="as a JSON list of sessions")
+    fmt.add_argument("--csv", action="store_true", help="as CSV")
+
+    config = commands.add_parser("config", help="read and change settings")
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    get = config_commands.add_parser("get", help="print one setting")
+    get.add_argument("key")
+    put = config_commands.add_parser("set", help="change one setting")
+    put.add_argument("key")
+    put.add_argument("value")
+    config_commands.add_parser("list", help="print every setting with its allowed values")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.minutes is not None and not args.start:
+        parser.error("--minutes goes with --start")
+    try:
+        if args.command is None:
+            from rls_companion.app import run
+
+            context = open_context(args.data_dir, log_to_file=True)
+            return run(context, start_minutes=args.minutes, start=args.start)
+        context = open_context(args.data_dir)
+        try:
+            return _command(args, context)
+        finally:
+            context.close()
+    except (UsageError, schema.SettingError) as error:
+        print(f"rls-companion: {error}", file=sys.stderr)
+        return 2
+    except DatabaseError as error:
+        print(f"rls-companion: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(
+            f"rls-companion: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _command(args: argparse.Namespace, context: Context) -> int:
+    if args.command == "history":
+        records = sessions.list_sessions(context.db)
+        if args.json:
+            print(json.dumps([export.session_to_dict(r) for r in records], indent=2))
+        elif args.csv:
+            sys.stdout.write(export.sessions_csv(records))
+        else:
+            for record in records:
+                print(describe(record))
+            if not records:
+                print("No sessions yet.")
+        return 0
+    if args.command == "config":
+        return _config(args, context)
+    raise UsageError(f"unknown command {args.command!r}")
+
+
+def _config(args: argparse.Namespace, context: Context) -> int:
+    store = context.settings
+    if args.config_command == "get":
+        print(schema.format_value(store.get(args.key)))
+    elif args.config_command == "set":
+        value = store.set_text(args.key, args.value)
+        print(f"{args.key} = {schema.format_value(value)}")
+    else:
+        width = max(len(spec.key) for spec in schema.SCHEMA)
+        for spec in schema.SCHEMA:
+            value = schema.format_value(store.get(spec.key))
+            print(f"{spec.key:<{width}}  {value:<10}  ({spec.describe_range()})  {spec.label}")
+    return 0

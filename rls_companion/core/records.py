@@ -1,0 +1,47 @@
+"""What a session looks like once recorded: the history's data model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class SessionState(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+    INTERRUPTED = "interrupted"
+
+
+@dataclass(frozen=True)
+class UrgeRecord:
+    at: datetime
+    target_seconds: int
+    held_seconds: float
+    outcome: str  # "held" | "moved"
+    intensity: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: str
+    started_at: datetime
+    ended_at: datetime | None
+    kind: str
+    planned_seconds: int
+    practice_seconds: float
+    state: SessionState
+    pattern: str | None = None
+    breaths_per_minute: float | None = None
+    rating_before: int | None = None
+    rating_after: int | None = None
+    urges: tuple[UrgeRecord, ...] = field(default=())
+
+    @property
+    def completed(self) -> bool:
+        return self.state is SessionState.COMPLETED
+
+    @property
+    def interrupted(self) -> bool:
+        return self.state is SessionState.INTERRUPTED

@@ -1,0 +1,216 @@
+"""The settings schema: one table shared by the window and the command line.
+
+Each key has a type, a default and its limits. Text from the command line and
+values from the settings file go through the same `parse`/`validate`, so the
+two can never disagree about what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rls_companion.core import breathing
+
+Value = bool | int | float | str
+
+
+class SettingError(ValueError):
+    """A key or value that the schema refuses; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    key: str
+    kind: type
+    default: Value
+    label: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+    def describe_range(self) -> str:
+        if self.choices:
+            return " | ".join(self.choices)
+        if self.kind is bool:
+            return "true | false"
+        return f"{_fmt(self.minimum)}–{_fmt(self.maximum)}"
+
+
+def _fmt(number: float | None) -> str:
+    if number is None:
+        return ""
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+SCHEMA: tuple[Spec, ...] = (
+    Spec(
+        "breathing.pattern", str, "resonance", "Breathing pattern", choices=breathing.PATTERN_NAMES
+    ),
+    Spec(
+        "breathing.breaths_per_minute",
+        float,
+        breathing.DEFAULT_BPM,
+        "Breaths per minute",
+        breathing.MIN_BPM,
+        breathing.MAX_BPM,
+    ),
+    Spec(
+        "breathing.exhale_ratio",
+        float,
+        1.5,
+        "Exhale : inhale (custom pattern)",
+        breathing.MIN_EXHALE_RATIO,
+        breathing.MAX_EXHALE_RATIO,
+    ),
+    Spec(
+        "breathing.hold_in_seconds",
+        float,
+        0.0,
+        "Hold after inhale, s (custom pattern)",
+        0.0,
+        breathing.MAX_HOLD_SECONDS,
+    ),
+    Spec(
+        "breathing.hold_out_seconds",
+        float,
+        0.0,
+        "Hold after exhale, s (custom pattern)",
+        0.0,
+        breathing.MAX_HOLD_SECONDS,
+    ),
+    Spec(
+        "breathing.ramp",
+        bool,
+        False,
+        "Start faster and slow to the pace",
+        help="Begin at a quicker, easy pace and slow smoothly to your pace.",
+    ),
+    Spec(
+        "breathing.ramp_start_bpm",
+        float,
+        10.0,
+        "Ramp starting pace (breaths/min)",
+        breathing.MIN_BPM,
+        breathing.MAX_BPM,
+    ),
+    Spec("breathing.ramp_minutes", float, 3.0, "Ramp length (minutes)", 0.5, 10.0),
+    Spec("session.length_minutes", int, 20, "Session length (minutes)", 5, 60),
+    Spec("streak.rollover_hour", int, 6, "New night starts at (hour)", 0, 12),
+    Spec("streak.min_practice_minutes", int, 5, "Minutes that make a practised night", 1, 60),
+    Spec("streak.visible", bool, True, "Show streak counters"),
+    Spec("urge.enabled", bool, True, "Resist-the-urge timer"),
+    Spec("urge.start_target_seconds", int, 15, "First urge target (s)", 5, 300),
+    Spec("urge.max_target_seconds", int, 120, "Longest urge target (s)", 5, 300),
+    Spec("urge.step_seconds", int, 10, "Urge target step (s)", 1, 60),
+    Spec("audio.volume", int, 60, "Volume (%)", 0, 100),
+    Spec(
+        "audio.backend", str, "auto", "Sound output", choices=("auto", "qt", "simpleaudio", "none")
+    ),
+    Spec("audio.breath_tone", bool, True, "Breath tone"),
+    Spec("appearance.theme", str, "night", "Theme", choices=("night", "dark", "light", "system")),
+    Spec("appearance.reduced_motion", bool, False, "Reduced motion"),
+)
+
+SPECS: dict[str, Spec] = {spec.key: spec for spec in SCHEMA}
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def spec_for(key: str) -> Spec:
+    try:
+        return SPECS[key]
+    except KeyError:
+        raise SettingError(f"unknown setting {key!r} (see 'config list')") from None
+
+
+def parse(key: str, text: str) -> Value:
+    """Turn command-line or form text into a validated value."""
+    spec = spec_for(key)
+    raw = text.strip()
+    value: Value
+    if spec.kind is bool:
+        lowered = raw.lower()
+        if lowered in _TRUE:
+            value = True
+        elif lowered in _FALSE:
+            value = False
+        else:
+            raise SettingError(f"{key}: {text!r} is not true or false")
+    elif spec.kind is int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingError(f"{key}: {text!r} is not a whole number") from None
+    elif spec.kind is float:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise SettingError(f"{key}: {text!r} is not a number") from None
+    else:
+        value = raw
+    return validate(key, value)
+
+
+def validate(key: str, value: Any) -> Value:
+    """Check a typed value (e.g. from the settings file) against the schema."""
+    spec = spec_for(key)
+    if spec.kind is bool:
+        if not isinstance(value, bool):
+            raise SettingError(f"{key}: {value!r} is not true or false")
+        return value
+    if spec.kind is str:
+        if not isinstance(value, str):
+            raise SettingError(f"{key}: {value!r} is not text")
+        if spec.choices and value not in spec.choices:
+            raise SettingError(f"{key}: {value!r} is not one of {spec.describe_range()}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SettingError(f"{key}: {value!r} is not a number")
+    number: int | float
+    if spec.kind is int:
+        if isinstance(value, float) and not value.is_integer():
+            raise SettingError(f"{key}: {value!r} is not a whole number")
+        number = int(value)
+    else:
+        number = float(value)
+        if not math.isfinite(number):
+            raise SettingError(f"{key}: {value!r} is not a finite number")
+    assert spec.minimum is not None and spec.maximum is not None
+    if not spec.minimum <= number <= spec.maximum:
+        raise SettingError(f"{key}: {_fmt(number)} is out of range ({spec.describe_range()})")
+    return number
+
+
+def defaults() -> dict[str, Value]:
+    return {spec.key: spec.default for spec in SCHEMA}
+
+
+def format_value(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _fmt(value) if isinstance(value, int | float) else value
+
+
+def merge_valid(raw: Mapping[str, Any]) -> tuple[dict[str, Value], list[str]]:
+    """Defaults overlaid with every valid value of `raw`; problems as messages.
+
+    A bad value falls back to its default on its own: one broken line in the
+    settings file never resets the others.
+    """
+    values = defaults()
+    problems: list[str] = []
+    for key, value in raw.items():
+        try:
+            values[key] = validate(key, value)
+        except SettingError as error:
+            problems.append(
+                f"{error}; using the default {format_value(values.get(key, ''))!s}"
+                if key in SPECS
+                else str(error)
+            )
+    return values, problems

@@ -1,0 +1,73 @@
+"""Where the app keeps its files.
+
+`--data-dir DIR` or RLS_COMPANION_DATA_DIR put everything (database, settings,
+logs) under one folder; otherwise the platform's usual places are used.
+Folders are created only when something is written, with user-only access.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "rls-companion"
+ENV_DATA_DIR = "RLS_COMPANION_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class Paths:
+    data_dir: Path
+    config_dir: Path
+    log_dir: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "history.sqlite3"
+
+    @property
+    def settings(self) -> Path:
+        return self.config_dir / "settings.json"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "rls-companion.log"
+
+    @property
+    def run_dir(self) -> Path:
+        """Lock files of sessions that are running right now."""
+        return self.data_dir / "running"
+
+
+def resolve(data_dir: str | os.PathLike[str] | None = None) -> Paths:
+    chosen = data_dir or os.environ.get(ENV_DATA_DIR)
+    if chosen:
+        root = Path(chosen).expanduser().absolute()
+        return Paths(root, root, root / "logs")
+    import platformdirs
+
+    return Paths(
+        Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+        Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+        Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+    )
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) readable by the user only."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Atomically replace `path` with `data`, readable by the user only."""
+    ensure_private_dir(path.parent)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)

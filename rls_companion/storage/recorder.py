@@ -1,0 +1,91 @@
+"""Recording a running session so that nothing is lost.
+
+The row is written at the first second and checkpointed at least every 10
+seconds. While the session runs, its process holds an advisory lock on a small
+file; when any later process finds a 'running' row whose lock is free, the
+process that owned it has died (crash, kill, power loss) and the row becomes
+'interrupted' with the practice seconds of its last checkpoint.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
+from rls_companion.paths import ensure_private_dir
+from rls_companion.storage import sessions
+
+CHECKPOINT_SECONDS = 5.0
+
+
+def reap_orphans(db: sqlite3.Connection, run_dir: Path) -> list[str]:
+    """Mark sessions whose process is gone as interrupted; return their ids."""
+    reaped = []
+    for session_id in sessions.running_ids(db):
+        lock_path = run_dir / f"{session_id}.lock"
+        try:
+            handle = open(lock_path, "a")  # noqa: SIM115 - closed below
+        except OSError:
+            handle = None
+        if handle is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue  # its process is alive
+            lock_path.unlink(missing_ok=True)
+            handle.close()
+        sessions.mark_interrupted(db, session_id)
+        reaped.append(session_id)
+    return reaped
+
+
+class SessionRecorder:
+    def __init__(self, db: sqlite3.Connection, run_dir: Path) -> None:
+        self.db = db
+        self.run_dir = run_dir
+        self.session_id: str | None = None
+        self._lock: IO[str] | None = None
+        self._urges = 0
+
+    def begin(self, record: SessionRecord) -> None:
+        ensure_private_dir(self.run_dir)
+        lock_path = self.run_dir / f"{record.id}.lock"
+        fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT, 0o600)
+        self._lock = os.fdopen(fd, "w")
+        fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with sessions.transaction(self.db):
+            sessions.insert_session(self.db, record)
+        self.session_id = record.id
+        self._urges = 0
+
+    def checkpoint(self, practice_seconds: float, now: datetime) -> None:
+        if self.session_id is not None:
+            sessions.update_progress(self.db, self.session_id, practice_seconds, now)
+
+    def add_urge(self, urge: UrgeRecord) -> None:
+        if self.session_id is not None:
+            sessions.insert_urge(self.db, self.session_id, self._urges, urge)
+            self._urges += 1
+
+    def set_ratings(self, before: int | None, after: int | None) -> None:
+        if self.session_id is not None:
+            sessions.set_ratings(self.db, self.session_id, before, after)
+
+    def end(self, state: SessionState, practice_seconds: float, now: datetime) -> None:
+        if self.session_id is None:
+            return
+        sessions.update_progress(self.db, self.session_id, practice_seconds, now, state)
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None and self.session_id is not None:
+            (self.run_dir / f"{self.session_id}.lock").unlink(missing_ok=True)
+            self._lock.close()
+        self._lock = None
+        self.session_id = None

@@ -1,0 +1,146 @@
+"""Reading and writing sessions in the history file."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
+from rls_companion.core.timestamps import from_parts, to_parts
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def insert_session(db: sqlite3.Connection, record: SessionRecord) -> None:
+    started, started_offset = to_parts(record.started_at)
+    ended, ended_offset = to_parts(record.ended_at) if record.ended_at else (None, None)
+    db.execute(
+        "INSERT INTO sessions (id, started_utc, started_offset, ended_utc, ended_offset, kind,"
+        " planned_seconds, practice_seconds, state, pattern, breaths_per_minute,"
+        " rating_before, rating_after) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            record.id,
+            started,
+            started_offset,
+            ended,
+            ended_offset,
+            record.kind,
+            record.planned_seconds,
+            record.practice_seconds,
+            record.state.value,
+            record.pattern,
+            record.breaths_per_minute,
+            record.rating_before,
+            record.rating_after,
+        ),
+    )
+    for seq, urge in enumerate(record.urges):
+        insert_urge(db, record.id, seq, urge)
+
+
+def insert_urge(db: sqlite3.Connection, session_id: str, seq: int, urge: UrgeRecord) -> None:
+    at, at_offset = to_parts(urge.at)
+    db.execute(
+        "INSERT INTO urges (session_id, seq, at_utc, at_offset, target_seconds, held_seconds,"
+        " outcome, intensity) VALUES (?,?,?,?,?,?,?,?)",
+        (
+            session_id,
+            seq,
+            at,
+            at_offset,
+            urge.target_seconds,
+            urge.held_seconds,
+            urge.outcome,
+            urge.intensity,
+        ),
+    )
+
+
+def update_progress(
+    db: sqlite3.Connection,
+    session_id: str,
+    practice_seconds: float,
+    seen_at: datetime,
+    state: SessionState = SessionState.RUNNING,
+) -> None:
+    """Checkpoint: practice so far and the last instant the session was alive."""
+    seen, seen_offset = to_parts(seen_at)
+    db.execute(
+        "UPDATE sessions SET practice_seconds = ?, ended_utc = ?, ended_offset = ?, state = ?"
+        " WHERE id = ?",
+        (practice_seconds, seen, seen_offset, state.value, session_id),
+    )
+
+
+def set_ratings(
+    db: sqlite3.Connection, session_id: str, before: int | None, after: int | None
+) -> None:
+    db.execute(
+        "UPDATE sessions SET rating_before = ?, rating_after = ? WHERE id = ?",
+        (before, after, session_id),
+    )
+
+
+def mark_interrupted(db: sqlite3.Connection, session_id: str) -> None:
+    db.execute(
+        "UPDATE sessions SET state = 'interrupted' WHERE id = ? AND state = 'running'",
+        (session_id,),
+    )
+
+
+def running_ids(db: sqlite3.Connection) -> list[str]:
+    return [row[0] for row in db.execute("SELECT id FROM sessions WHERE state = 'running'")]
+
+
+def list_sessions(db: sqlite3.Connection, newest_first: bool = True) -> list[SessionRecord]:
+    order = "DESC" if newest_first else "ASC"
+    urges: dict[str, list[UrgeRecord]] = {}
+    for row in db.execute("SELECT * FROM urges ORDER BY session_id, seq"):
+        urges.setdefault(row["session_id"], []).append(
+            UrgeRecord(
+                from_parts(row["at_utc"], row["at_offset"]),
+                row["target_seconds"],
+                row["held_seconds"],
+                row["outcome"],
+                row["intensity"],
+            )
+        )
+    return [
+        _session_from_row(row, tuple(urges.get(row["id"], ())))
+        for row in db.execute(f"SELECT * FROM sessions ORDER BY started_utc {order}, id {order}")
+    ]
+
+
+def get_session(db: sqlite3.Connection, session_id: str) -> SessionRecord | None:
+    return next((s for s in list_sessions(db) if s.id == session_id), None)
+
+
+def _session_from_row(row: sqlite3.Row, urges: tuple[UrgeRecord, ...]) -> SessionRecord:
+    ended = (
+        from_parts(row["ended_utc"], row["ended_offset"]) if row["ended_utc"] is not None else None
+    )
+    return SessionRecord(
+        id=row["id"],
+        started_at=from_parts(row["started_utc"], row["started_offset"]),
+        ended_at=ended,
+        kind=row["kind"],
+        planned_seconds=row["planned_seconds"],
+        practice_seconds=row["practice_seconds"],
+        state=SessionState(row["state"]),
+        pattern=row["pattern"],
+        breaths_per_minute=row["breaths_per_minute"],
+        rating_before=row["rating_before"],
+        rating_after=row["rating_after"],
+        urges=urges,
+    )

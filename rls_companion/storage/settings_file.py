@@ -1,0 +1,88 @@
+"""Settings persisted as JSON in the config folder.
+
+Loading never fails: an unreadable file or a bad value falls back to defaults
+key by key, the broken file is kept beside it as a backup, and each problem is
+logged so the user can find out what happened.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rls_companion.core import settings as schema
+from rls_companion.paths import write_private
+
+log = logging.getLogger(__name__)
+
+
+class SettingsFile:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.values: dict[str, schema.Value] = schema.defaults()
+        self.problems: list[str] = []
+        self.backup: Path | None = None
+        self._load()
+
+    def _load(self) -> None:
+        if not self.path.exists():
+            return
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("the file does not hold a JSON object")
+            flat = _flatten(data)
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            self.problems.append(f"{self.path.name} could not be read ({error}); using defaults")
+        else:
+            self.values, self.problems = schema.merge_valid(flat)
+        if self.problems:
+            self._keep_backup()
+            for problem in self.problems:
+                log.warning("settings: %s", problem)
+
+    def _keep_backup(self) -> None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = self.path.with_name(f"{self.path.name}.bad-{stamp}")
+        try:
+            write_private(backup, self.path.read_bytes())
+        except OSError as error:
+            log.warning("settings: could not keep a backup of the bad file: %s", error)
+            return
+        self.backup = backup
+
+    def get(self, key: str) -> schema.Value:
+        schema.spec_for(key)
+        return self.values[key]
+
+    def set(self, key: str, value: Any) -> schema.Value:
+        """Validate and store one value; raises SettingError and changes nothing."""
+        checked = schema.validate(key, value)
+        self.values[key] = checked
+        self.save()
+        return checked
+
+    def set_text(self, key: str, text: str) -> schema.Value:
+        return self.set(key, schema.parse(key, text))
+
+    def save(self) -> None:
+        nested: dict[str, dict[str, Any]] = {}
+        for key, value in self.values.items():
+            section, name = key.split(".", 1)
+            nested.setdefault(section, {})[name] = value
+        text = json.dumps(nested, indent=2, sort_keys=True) + "\n"
+        write_private(self.path, text.encode("utf-8"))
+
+
+def _flatten(data: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for section, body in data.items():
+        if isinstance(body, dict):
+            for name, value in body.items():
+                flat[f"{section}.{name}"] = value
+        else:
+            flat[section] = body
+    return flat

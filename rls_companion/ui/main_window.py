@@ -1,0 +1,169 @@
+"""The main window: Tonight, the running session, History and Settings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QHBoxLayout,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rls_companion.context import Context
+from rls_companion.core.clock import Clock
+from rls_companion.core.session import Kind
+from rls_companion.storage import sessions
+from rls_companion.ui import theme as themes
+from rls_companion.ui.history_view import HistoryView
+from rls_companion.ui.session_controller import FADE_OUT_MS, SessionController
+from rls_companion.ui.session_view import SessionView
+from rls_companion.ui.settings_view import SettingsView
+from rls_companion.ui.start_view import StartView
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: Context, clock: Clock) -> None:
+        super().__init__()
+        self.context = context
+        self.clock = clock
+        self.setWindowTitle("RLS Companion")
+        self.setMinimumSize(640, 480)
+        self.resize(1000, 700)
+        values = context.settings.values
+        self.theme = themes.resolve(str(values["appearance.theme"]))
+
+        self.controller = SessionController(context, clock, self)
+        self.start_view = StartView()
+        self.session_view = SessionView(
+            self.controller, self.theme, bool(values["appearance.reduced_motion"])
+        )
+        self.history_view = HistoryView()
+        self.settings_view = SettingsView(context.settings)
+        self.pages = QStackedWidget()
+        for page in (self.start_view, self.session_view, self.history_view, self.settings_view):
+            self.pages.addWidget(page)
+
+        self.nav = QWidget()
+        nav_layout = QHBoxLayout(self.nav)
+        nav_layout.setContentsMargins(36, 14, 36, 0)
+        nav_layout.addStretch(1)
+        self.nav_group = QButtonGroup(self)
+        self.nav_buttons: dict[str, QPushButton] = {}
+        for name, page in (
+            ("Tonight", self.start_view),
+            ("History", self.history_view),
+            ("Settings", self.settings_view),
+        ):
+            button = QPushButton(name, self.nav)
+            button.setProperty("role", "nav")
+            button.setCheckable(True)
+            button.setAccessibleName(f"Show {name}")
+            button.clicked.connect(lambda _=False, p=page: self.show_page(p))
+            self.nav_group.addButton(button)
+            nav_layout.addWidget(button)
+            self.nav_buttons[name] = button
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.start_view.start_requested.connect(self.start_session)
+        self.session_view.back_requested.connect(lambda: self.show_page(self.start_view))
+        self.settings_view.changed.connect(self._setting_changed)
+        self.controller.ended.connect(lambda _state: self._refresh_history())
+        self.installEventFilter(self.session_view)
+
+        self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        self.space.activated.connect(self._space)
+        self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.escape.activated.connect(self._escape)
+        self.fullscreen = QShortcut(QKeySequence(Qt.Key.Key_F11), self)
+        self.fullscreen.activated.connect(self.toggle_fullscreen)
+        self.skip = QShortcut(QKeySequence(Qt.Key.Key_S), self)
+        self.skip.activated.connect(self.controller.skip_stage)
+
+        self.apply_theme()
+        self.show_page(self.start_view)
+        for notice in context.notices:
+            self.session_view.notice_label.setText(notice)
+
+    # -- navigation ------------------------------------------------------
+    def show_page(self, page: QWidget) -> None:
+        if page is self.start_view:
+            self.start_view.refresh(self.context.settings.values, self.clock.now())
+        if page is self.history_view:
+            self._refresh_history()
+        self.pages.setCurrentWidget(page)
+        in_session = page is self.session_view
+        self.nav.setVisible(not in_session)
+        for name, view in (
+            ("Tonight", self.start_view),
+            ("History", self.history_view),
+            ("Settings", self.settings_view),
+        ):
+            if view is page:
+                self.nav_buttons[name].setChecked(True)
+        self.space.setEnabled(page in (self.start_view, self.session_view))
+        if page is self.start_view:
+            self.start_view.start_button.setFocus()
+
+    def start_session(self, kind: Kind = Kind.BEDTIME, minutes: float | None = None) -> None:
+        self.show_page(self.session_view)
+        self.controller.start(kind, minutes)
+
+    def _refresh_history(self) -> None:
+        self.history_view.show_sessions(sessions.list_sessions(self.context.db))
+
+    # -- keys --------------------------------------------------------------
+    def _space(self) -> None:
+        if self.pages.currentWidget() is self.start_view:
+            self.start_session()
+        elif self.controller.active:
+            self.controller.toggle_pause()
+
+    def _escape(self) -> None:
+        if self.controller.active:
+            self.controller.stop()
+        elif self.isFullScreen():
+            self.showNormal()
+        elif self.pages.currentWidget() is not self.start_view:
+            self.show_page(self.start_view)
+
+    def toggle_fullscreen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    # -- look ----------------------------------------------------------------
+    def _setting_changed(self, key: str) -> None:
+        if key.startswith("appearance."):
+            self.apply_theme()
+
+    def apply_theme(self) -> None:
+        values = self.context.settings.values
+        self.theme = themes.resolve(str(values["appearance.theme"]))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setPalette(themes.palette(self.theme))
+            app.setStyleSheet(themes.style_sheet(self.theme))
+        self.session_view.set_theme(self.theme, bool(values["appearance.reduced_motion"]))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.controller.active:
+            # Save the session, then close once the sound has faded: never cut a tone.
+            self.controller.stop()
+            event.ignore()
+            QTimer.singleShot(FADE_OUT_MS, self, self.close)
+            return
+        super().closeEvent(event)

@@ -1,0 +1,200 @@
+"""Runs one session: clock, record, sound and the signals the views follow.
+
+All decisions come from core (the timeline, the breath plan, the mixer); this
+class only wires them to Qt timers, the history file and the audio sink.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from rls_companion.audio.output import choose_sink
+from rls_companion.audio.sinks import NullSink, Sink
+from rls_companion.context import Context
+from rls_companion.core import plan as plans
+from rls_companion.core.breathing import BreathPlan
+from rls_companion.core.clock import Clock
+from rls_companion.core.mixer import Moment, SessionMixer
+from rls_companion.core.records import SessionRecord, SessionState
+from rls_companion.core.session import Kind, RunState, SessionRun
+from rls_companion.storage.recorder import CHECKPOINT_SECONDS, SessionRecorder
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_MS = 500
+# Wall time running this much ahead of monotonic time means the computer slept.
+SUSPEND_JUMP_SECONDS = 20.0
+SOUND_TAIL_MS = 1500
+# Long enough for the sound to ramp down (0.4 s) after the buffered audio.
+FADE_OUT_MS = 650
+
+
+class SessionController(QObject):
+    started = Signal()
+    changed = Signal()
+    ended = Signal(str)
+    notice = Signal(str)
+
+    def __init__(self, context: Context, clock: Clock, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.clock = clock
+        self.run: SessionRun | None = None
+        self.plan: BreathPlan | None = None
+        self.recorder = SessionRecorder(context.db, context.paths.run_dir)
+        self._sink: Sink | None = None
+        self._mixer: SessionMixer | None = None
+        self._sound_notice_shown = False
+        self._last_checkpoint = 0.0
+        self._last_mono = 0.0
+        self._last_wall = 0.0
+        self._stage_index = -1
+        self._heartbeat = QTimer(self)
+        self._heartbeat.setInterval(HEARTBEAT_MS)
+        self._heartbeat.timeout.connect(self._beat)
+        self._sound_tail = QTimer(self)
+        self._sound_tail.setSingleShot(True)
+        self._sound_tail.setInterval(SOUND_TAIL_MS)
+        self._sound_tail.timeout.connect(self._stop_sound)
+
+    # -- commands --------------------------------------------------------
+    def start(self, kind: Kind = Kind.BEDTIME, minutes: float | None = None) -> None:
+        if self.run is not None and self.run.active:
+            return
+        values = self.context.settings.values
+        self.plan = plans.breath_plan(values)
+        run = SessionRun(plans.timeline(values, kind, minutes), self.clock)
+        self._stop_sound()
+        self.run = run
+        run.start()
+        self.recorder.begin(
+            SessionRecord(
+                id=str(uuid.uuid4()),
+                started_at=self.clock.now(),
+                ended_at=None,
+                kind=kind.value,
+                planned_seconds=round(run.planned_seconds),
+                practice_seconds=0.0,
+                state=SessionState.RUNNING,
+                pattern=str(values["breathing.pattern"]),
+                breaths_per_minute=float(values["breathing.breaths_per_minute"]),
+            )
+        )
+        self._last_checkpoint = self._last_mono = self.clock.monotonic()
+        self._last_wall = self.clock.now().timestamp()
+        self._stage_index = run.timeline.stage_index_at(0.0)
+        self._start_sound()
+        self._heartbeat.start()
+        log.info(
+            "session %s started: %s, %d s",
+            self.recorder.session_id,
+            kind.value,
+            run.planned_seconds,
+        )
+        self.started.emit()
+
+    def toggle_pause(self) -> None:
+        if self.run is not None and self.run.active:
+            self.run.toggle_pause()
+            self._save_checkpoint()
+            self.changed.emit()
+
+    def skip_stage(self) -> None:
+        if self.run is not None and self.run.active:
+            self.run.skip_stage()
+            self.changed.emit()
+
+    def stop(self) -> None:
+        """The user ends the session early: saved, not completed."""
+        self._end(SessionState.STOPPED)
+
+    def interrupt(self) -> None:
+        """The app is being closed or killed politely: saved as interrupted."""
+        self._end(SessionState.INTERRUPTED)
+
+    @property
+    def active(self) -> bool:
+        return self.run is not None and self.run.active
+
+    # -- internals -------------------------------------------------------
+    def _moment(self) -> Moment:
+        run = self.run
+        if run is None:
+            return Moment(0.0, 0.0, False)
+        return Moment(run.practice_seconds(), run.position(), run.state is RunState.RUNNING)
+
+    def _start_sound(self) -> None:
+        values = self.context.settings.values
+        assert self.plan is not None and self.run is not None
+        choice = choose_sink(str(values["audio.backend"]), self, self._sound_failed)
+        self._sink = choice.sink
+        self._mixer = SessionMixer(
+            self.plan,
+            self.run.timeline,
+            int(values["audio.volume"]) / 100.0,
+            breath_tone=bool(values["audio.breath_tone"]),
+            sample_rate=self._sink.sample_rate,
+        )
+        mixer = self._mixer
+        self._sink.start(lambda frames, lead: mixer.pull(frames, self._moment(), lead))
+        if choice.notice:
+            self._tell_once(choice.notice)
+
+    def _sound_failed(self, message: str) -> None:
+        self._sink = NullSink()
+        self._tell_once(message + " The session goes on silently.")
+
+    def _tell_once(self, message: str) -> None:
+        if not self._sound_notice_shown:
+            self._sound_notice_shown = True
+            log.warning("audio: %s", message)
+            self.notice.emit(message)
+
+    def _stop_sound(self) -> None:
+        if self._sink is not None:
+            self._sink.stop()
+        self._sink = None
+        self._mixer = None
+
+    def _save_checkpoint(self) -> None:
+        if self.run is not None:
+            self.recorder.checkpoint(self.run.practice_seconds(), self.clock.now())
+            self._last_checkpoint = self.clock.monotonic()
+
+    def _beat(self) -> None:
+        run = self.run
+        if run is None or not run.active:
+            return
+        mono, wall = self.clock.monotonic(), self.clock.now().timestamp()
+        slept = (wall - self._last_wall) - (mono - self._last_mono)
+        self._last_mono, self._last_wall = mono, wall
+        if slept > SUSPEND_JUMP_SECONDS and run.state is RunState.RUNNING:
+            log.info("computer slept for about %.0f s: pausing the session", slept)
+            run.pause()
+            self.changed.emit()
+        if run.is_due_to_finish():
+            self._end(SessionState.COMPLETED)
+            return
+        index = run.timeline.stage_index_at(run.position())
+        if index != self._stage_index:
+            self._stage_index = index
+            self.changed.emit()
+        if mono - self._last_checkpoint >= CHECKPOINT_SECONDS:
+            self._save_checkpoint()
+
+    def _end(self, state: SessionState) -> None:
+        run = self.run
+        if run is None or not run.active:
+            return
+        if state is SessionState.COMPLETED:
+            run.finish()
+        else:
+            run.stop()
+        self._heartbeat.stop()
+        self.recorder.end(state, run.practice_seconds(), self.clock.now())
+        log.info("session ended: %s after %.1f s of practice", state.value, run.practice_seconds())
+        self._sound_tail.start()
+        self.ended.emit(state.value)

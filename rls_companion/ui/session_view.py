@@ -1,0 +1,258 @@
+"""The running session: the orb canvas, quiet controls and the end card.
+
+Repaints are requested only while something on screen changes: during the
+moving parts of the breath and the fades a frame timer runs; during holds the
+view wakes once per countdown second; while paused, finished, hidden or
+minimized it does not repaint at all.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rls_companion.core.session import FADE_IN_SECONDS, KIND_TITLES, Kind, RunState, StageKind
+from rls_companion.ui.orb import Frame, clock_text, paint_frame
+from rls_companion.ui.session_controller import SessionController
+from rls_companion.ui.theme import Theme
+
+FRAME_MS = 33
+
+
+class OrbCanvas(QWidget):
+    def __init__(self, view: SessionView) -> None:
+        super().__init__(view)
+        self._view = view
+        self.frames_painted = 0
+        self.setAccessibleName("Breathing guide")
+        self.setMinimumSize(320, 260)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        frame = self._view.current_frame()
+        if frame is None:
+            return
+        painter = QPainter(self)
+        paint_frame(painter, QRectF(self.rect()), self._view.theme, frame)
+        painter.end()
+        self.frames_painted += 1
+        self._view.after_paint(frame)
+
+
+class SessionView(QWidget):
+    back_requested = Signal()
+
+    def __init__(
+        self,
+        controller: SessionController,
+        theme: Theme,
+        reduced_motion: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.theme = theme
+        self.reduced_motion = reduced_motion
+        self._phase_name = ""
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setInterval(FRAME_MS)
+        self._frame_timer.timeout.connect(self._request_frame)
+        self._wake_timer = QTimer(self)
+        self._wake_timer.setSingleShot(True)
+        self._wake_timer.timeout.connect(self._request_frame)
+
+        self.canvas = OrbCanvas(self)
+        self.pause_button = QPushButton("Pause", self)
+        self.pause_button.setAccessibleName("Pause or resume the session (Space)")
+        self.skip_button = QPushButton("Skip stage", self)
+        self.skip_button.setAccessibleName("Skip to the next stage")
+        self.stop_button = QPushButton("Stop", self)
+        self.stop_button.setAccessibleName("Stop the session (Escape)")
+        for button in (self.pause_button, self.skip_button, self.stop_button):
+            button.setProperty("role", "quiet")
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.pause_button.clicked.connect(controller.toggle_pause)
+        self.skip_button.clicked.connect(controller.skip_stage)
+        self.stop_button.clicked.connect(controller.stop)
+        self.notice_label = QLabel("", self)
+        self.notice_label.setProperty("role", "notice")
+        self.notice_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice_label.hide()
+        hint = QLabel("Space pause · Esc stop · F11 full screen", self)
+        hint.setProperty("role", "fine")
+
+        controls = QHBoxLayout()
+        controls.setContentsMargins(32, 8, 32, 20)
+        controls.addWidget(hint)
+        controls.addStretch(1)
+        controls.addWidget(self.pause_button)
+        controls.addWidget(self.skip_button)
+        controls.addWidget(self.stop_button)
+        running = QWidget(self)
+        running_layout = QVBoxLayout(running)
+        running_layout.setContentsMargins(0, 0, 0, 0)
+        running_layout.setSpacing(0)
+        running_layout.addWidget(self.canvas, 1)
+        running_layout.addWidget(self.notice_label)
+        running_layout.addLayout(controls)
+
+        self.end_card = self._build_end_card()
+        self._pages = QStackedLayout(self)
+        self._pages.addWidget(running)
+        self._pages.addWidget(self.end_card)
+
+        controller.started.connect(self._on_started)
+        controller.changed.connect(self._on_changed)
+        controller.ended.connect(self._on_ended)
+        controller.notice.connect(self._show_notice)
+
+    def _build_end_card(self) -> QWidget:
+        card = QWidget(self)
+        layout = QVBoxLayout(card)
+        layout.addStretch(2)
+        self.end_title = QLabel("Rest well", card)
+        self.end_title.setProperty("role", "title")
+        self.end_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.end_detail = QLabel("", card)
+        self.end_detail.setProperty("role", "subtitle")
+        self.end_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        back = QPushButton("Back to Tonight", card)
+        back.setProperty("role", "quiet")
+        back.setAccessibleName("Back to the start screen")
+        back.clicked.connect(self.back_requested)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(back)
+        row.addStretch(1)
+        layout.addWidget(self.end_title)
+        layout.addSpacing(12)
+        layout.addWidget(self.end_detail)
+        layout.addSpacing(28)
+        layout.addLayout(row)
+        layout.addStretch(3)
+        return card
+
+    # -- what to draw ----------------------------------------------------
+    def current_frame(self) -> Frame | None:
+        run, plan = self.controller.run, self.controller.plan
+        if run is None or plan is None:
+            return None
+        practice, position = run.practice_seconds(), run.position()
+        return Frame(
+            breath=plan.state_at(practice),
+            fade=run.timeline.fade_level(position),
+            stage_title=run.stage().title,
+            remaining_seconds=run.remaining_seconds(),
+            progress=position / run.planned_seconds,
+            paused=run.state is RunState.PAUSED,
+            reduced_motion=self.reduced_motion,
+        )
+
+    def after_paint(self, frame: Frame) -> None:
+        """Decide when the next repaint is due."""
+        name = f"{frame.breath.phase.value}"
+        if name != self._phase_name:
+            self._phase_name = name
+            self.canvas.setAccessibleDescription(
+                "Paused" if frame.paused else frame.breath.phase.value.replace("_", " ")
+            )
+        self._schedule()
+
+    def _animating(self) -> bool:
+        run, plan = self.controller.run, self.controller.plan
+        if run is None or plan is None or run.state is not RunState.RUNNING:
+            return False
+        if self.reduced_motion is False and plan.state_at(run.practice_seconds()).moving:
+            return True
+        position = run.position()
+        last = run.timeline.stages[-1]
+        fading = position < FADE_IN_SECONDS or (
+            last.kind is StageKind.WIND_DOWN and position >= last.start
+        )
+        if self.reduced_motion:
+            return fading or plan.state_at(run.practice_seconds()).moving
+        return fading
+
+    def _visible_on_screen(self) -> bool:
+        window = self.window()
+        return self.isVisible() and not window.isMinimized()
+
+    def _schedule(self) -> None:
+        run, plan = self.controller.run, self.controller.plan
+        if run is None or plan is None or run.state is not RunState.RUNNING:
+            self._frame_timer.stop()
+            return
+        if not self._visible_on_screen():
+            self._frame_timer.stop()
+            return
+        if self._animating():
+            if not self._frame_timer.isActive():
+                self._frame_timer.start()
+            return
+        self._frame_timer.stop()
+        # A hold: nothing moves; wake for the next countdown second or
+        # the next phase, whichever is first.
+        state = plan.state_at(run.practice_seconds())
+        remaining = state.segment_remaining
+        to_next_second = remaining - math.floor(remaining - 1e-6) if remaining > 1 else remaining
+        wait = min(to_next_second, remaining, run.remaining_seconds())
+        self._wake_timer.start(max(int(wait * 1000) + 5, 10))
+
+    def _request_frame(self) -> None:
+        self.canvas.update()
+
+    def wake(self) -> None:
+        """The window came back into view: paint the present moment."""
+        if self._pages.currentIndex() == 0:
+            self.canvas.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.WindowStateChange):
+            self.wake()
+        return False
+
+    # -- reactions -------------------------------------------------------
+    def _on_started(self) -> None:
+        self._pages.setCurrentIndex(0)
+        self.notice_label.hide()
+        self.pause_button.setText("Pause")
+        self.canvas.update()
+
+    def _on_changed(self) -> None:
+        run = self.controller.run
+        paused = run is not None and run.state is RunState.PAUSED
+        self.pause_button.setText("Resume" if paused else "Pause")
+        self.canvas.update()
+
+    def _on_ended(self, state: str) -> None:
+        self._frame_timer.stop()
+        self._wake_timer.stop()
+        run = self.controller.run
+        minutes = (run.practice_seconds() if run else 0.0) / 60.0
+        kind = Kind(run.timeline.kind) if run else Kind.BEDTIME
+        if state == "completed":
+            self.end_title.setText("Rest well")
+            detail = f"{KIND_TITLES[kind]} complete · {clock_text(minutes * 60)} practised"
+        else:
+            self.end_title.setText("Session saved")
+            detail = f"Stopped after {clock_text(minutes * 60)}. Every minute counts."
+        self.end_detail.setText(detail)
+        self._pages.setCurrentIndex(1)
+
+    def _show_notice(self, message: str) -> None:
+        self.notice_label.setText(message)
+        self.notice_label.show()
+
+    def set_theme(self, theme: Theme, reduced_motion: bool) -> None:
+        self.theme = theme
+        self.reduced_motion = reduced_motion
+        self.canvas.update()

@@ -1,0 +1,158 @@
+"""Settings: a form generated from the one settings schema.
+
+Every change goes through the same validation as `config set`; a refused value
+is shown beside its field and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rls_companion.core import settings as schema
+from rls_companion.core.settings import SettingError, Spec
+from rls_companion.storage.settings_file import SettingsFile
+
+SECTION_TITLES = {
+    "breathing": "BREATHING",
+    "session": "SESSION",
+    "streak": "STREAKS",
+    "urge": "RESIST THE URGE",
+    "audio": "SOUND",
+    "appearance": "LOOK",
+}
+SAFETY_LINE = (
+    "Breathe gently, not deeper. If you feel dizzy or light-headed, stop and breathe normally."
+)
+CHOICE_LABELS = {
+    "resonance": "Resonance (4 in, 6 out)",
+    "extended_exhale": "Extended exhale (4 in, 8 out)",
+    "box": "Box (4-4-4-4)",
+    "4-7-8": "4-7-8",
+    "cyclic_sigh": "Cyclic sigh",
+    "custom": "Custom",
+    "auto": "Automatic",
+    "qt": "Qt Multimedia",
+    "simpleaudio": "simpleaudio",
+    "none": "No sound",
+    "night": "Night (dim and warm)",
+    "dark": "Dark",
+    "light": "Light",
+    "system": "Follow the system",
+}
+
+
+class SettingsView(QWidget):
+    changed = Signal(str)
+
+    def __init__(self, settings: SettingsFile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.editors: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        title = QLabel("Settings", self)
+        title.setProperty("role", "title")
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(10)
+        grid.setColumnStretch(2, 1)
+        row = 0
+        section = ""
+        for spec in schema.SCHEMA:
+            head = spec.key.split(".", 1)[0]
+            if head != section:
+                section = head
+                label = QLabel(SECTION_TITLES.get(head, head.upper()), body)
+                label.setProperty("role", "section")
+                grid.addWidget(label, row, 0, 1, 3)
+                row += 1
+                if head == "breathing":
+                    safety = QLabel(SAFETY_LINE, body)
+                    safety.setProperty("role", "muted")
+                    safety.setWordWrap(True)
+                    grid.addWidget(safety, row, 0, 1, 3)
+                    row += 1
+            name = QLabel(spec.label, body)
+            editor = self._editor(spec, body)
+            name.setBuddy(editor)
+            error = QLabel("", body)
+            error.setProperty("role", "error")
+            error.hide()
+            grid.addWidget(name, row, 0)
+            grid.addWidget(editor, row, 1)
+            grid.addWidget(error, row, 2)
+            self.editors[spec.key] = editor
+            self.errors[spec.key] = error
+            row += 1
+        grid.setRowStretch(row, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.addWidget(title)
+        layout.addSpacing(8)
+        layout.addWidget(scroll, 1)
+
+    def _editor(self, spec: Spec, parent: QWidget) -> QWidget:
+        value = self.settings.get(spec.key)
+        editor: QWidget
+        if spec.kind is bool:
+            box = QCheckBox(parent)
+            box.setChecked(bool(value))
+            box.toggled.connect(lambda v, k=spec.key: self._apply(k, v))
+            editor = box
+        elif spec.choices:
+            combo = QComboBox(parent)
+            for choice in spec.choices:
+                combo.addItem(CHOICE_LABELS.get(choice, choice), choice)
+            combo.setCurrentIndex(spec.choices.index(str(value)))
+            combo.currentIndexChanged.connect(
+                lambda i, k=spec.key, c=spec.choices: self._apply(k, c[i])
+            )
+            editor = combo
+        elif spec.kind is int:
+            spin = QSpinBox(parent)
+            spin.setRange(int(spec.minimum or 0), int(spec.maximum or 0))
+            spin.setValue(int(value))
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(lambda v, k=spec.key: self._apply(k, v))
+            editor = spin
+        else:
+            dspin = QDoubleSpinBox(parent)
+            dspin.setDecimals(1)
+            dspin.setSingleStep(0.5)
+            dspin.setRange(float(spec.minimum or 0), float(spec.maximum or 0))
+            dspin.setValue(float(value))
+            dspin.setKeyboardTracking(False)
+            dspin.valueChanged.connect(lambda v, k=spec.key: self._apply(k, v))
+            editor = dspin
+        editor.setAccessibleName(spec.label)
+        editor.setToolTip(f"{spec.key}: {spec.describe_range()}")
+        return editor
+
+    def _apply(self, key: str, value: object) -> None:
+        error = self.errors[key]
+        try:
+            self.settings.set(key, value)
+        except SettingError as problem:
+            error.setText(str(problem))
+            error.show()
+            return
+        except OSError as problem:
+            error.setText(f"Could not save: {problem}")
+            error.show()
+            return
+        error.hide()
+        self.changed.emit(key)

@@ -1,0 +1,31 @@
+"""Test set-up shared by every test.
+
+Qt runs offscreen, every test gets its own data folder (nothing touches the
+real user folders), and Qt Multimedia's start-up chatter about optional
+libraries is silenced the same way the app silences it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["QT_LOGGING_RULES"] = "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg=false"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("RLS_COMPANION_DATA_DIR", str(folder))
+    # platformdirs must never be consulted in tests; point HOME somewhere harmless.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / "config"))
+    yield folder
