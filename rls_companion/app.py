@@ -18,6 +18,7 @@ import sys
 from rls_companion.context import Context
 from rls_companion.core.clock import SystemClock
 from rls_companion.core.session import Kind
+from rls_companion.storage.db import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,14 @@ def run(context: Context, start_minutes: float | None = None, start: bool = Fals
     app.setApplicationDisplayName("RLS Companion")
     app.setDesktopFileName("rls-companion")
 
+    try:
+        context.db  # noqa: B018 - open (and check) the history before building the window
+    except DatabaseError as error:
+        from PySide6.QtWidgets import QMessageBox
+
+        log.error("%s", error)
+        QMessageBox.critical(None, "RLS Companion", str(error))
+        raise
     window = MainWindow(context, SystemClock())
     reader, writer = socket.socketpair()
     reader.setblocking(False)

@@ -18,6 +18,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["QT_LOGGING_RULES"] = "qt.multimedia.symbolsresolver=false;qt.multimedia.ffmpeg=false"
+# In-process tests never reach a real sound server: they see a machine with
+# no output device. End-to-end tests give the app its own server.
+os.environ["PULSE_SERVER"] = "unix:/nonexistent/rls-companion-test"
 
 
 @pytest.fixture(autouse=True)

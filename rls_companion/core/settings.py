@@ -31,6 +31,8 @@ class Spec:
     maximum: float | None = None
     choices: tuple[str, ...] = ()
     help: str = ""
+    # (key, value): the setting only matters while that other setting has that value.
+    applies_when: tuple[str, Value] | None = None
 
     def describe_range(self) -> str:
         if self.choices:
@@ -65,6 +67,7 @@ SCHEMA: tuple[Spec, ...] = (
         "Exhale : inhale (custom pattern)",
         breathing.MIN_EXHALE_RATIO,
         breathing.MAX_EXHALE_RATIO,
+        applies_when=("breathing.pattern", "custom"),
     ),
     Spec(
         "breathing.hold_in_seconds",
@@ -73,6 +76,7 @@ SCHEMA: tuple[Spec, ...] = (
         "Hold after inhale, s (custom pattern)",
         0.0,
         breathing.MAX_HOLD_SECONDS,
+        applies_when=("breathing.pattern", "custom"),
     ),
     Spec(
         "breathing.hold_out_seconds",
@@ -81,6 +85,7 @@ SCHEMA: tuple[Spec, ...] = (
         "Hold after exhale, s (custom pattern)",
         0.0,
         breathing.MAX_HOLD_SECONDS,
+        applies_when=("breathing.pattern", "custom"),
     ),
     Spec(
         "breathing.ramp",
@@ -96,8 +101,17 @@ SCHEMA: tuple[Spec, ...] = (
         "Ramp starting pace (breaths/min)",
         breathing.MIN_BPM,
         breathing.MAX_BPM,
+        applies_when=("breathing.ramp", True),
     ),
-    Spec("breathing.ramp_minutes", float, 3.0, "Ramp length (minutes)", 0.5, 10.0),
+    Spec(
+        "breathing.ramp_minutes",
+        float,
+        3.0,
+        "Ramp length (minutes)",
+        0.5,
+        10.0,
+        applies_when=("breathing.ramp", True),
+    ),
     Spec("session.length_minutes", int, 20, "Session length (minutes)", 5, 60),
     Spec("streak.rollover_hour", int, 6, "New night starts at (hour)", 0, 12),
     Spec("streak.min_practice_minutes", int, 5, "Minutes that make a practised night", 1, 60),

@@ -96,14 +96,18 @@ def open_database(path: Path) -> Opened:
 def _connect(path: Path) -> sqlite3.Connection:
     fresh = not path.exists()
     db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
-    if fresh:
-        os.chmod(path, 0o600)
-    db.row_factory = sqlite3.Row
-    # Before anything that writes: even switching to WAL rewrites the file header.
-    _refuse_newer(db, path)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA foreign_keys = ON")
+    try:
+        if fresh:
+            os.chmod(path, 0o600)
+        db.row_factory = sqlite3.Row
+        # Before anything that writes: even switching to WAL rewrites the file header.
+        _refuse_newer(db, path)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
@@ -117,6 +121,10 @@ def _check_integrity(db: sqlite3.Connection) -> None:
 def _move_aside(path: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    count = 1
+    while aside.exists():
+        count += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{count}")
     for suffix in ("", "-wal", "-shm"):
         source = Path(str(path) + suffix)
         if source.exists():

@@ -94,8 +94,18 @@ class MainWindow(QMainWindow):
 
         self.apply_theme()
         self.show_page(self.start_view)
-        for notice in context.notices:
-            self.session_view.notice_label.setText(notice)
+        notices = list(context.notices)
+        settings = context.settings
+        if settings.problems:
+            kept = (
+                f" A copy of the old file was kept as {settings.backup.name}."
+                if (settings.backup)
+                else ""
+            )
+            notices.append(
+                f"Some settings could not be used and were reset to their defaults.{kept}"
+            )
+        self.start_view.show_notices(notices)
 
     # -- navigation ------------------------------------------------------
     def show_page(self, page: QWidget) -> None:

@@ -86,7 +86,6 @@ class SessionController(QObject):
         self._last_checkpoint = self._last_mono = self.clock.monotonic()
         self._last_wall = self.clock.now().timestamp()
         self._stage_index = run.timeline.stage_index_at(0.0)
-        self._start_sound()
         self._heartbeat.start()
         log.info(
             "session %s started: %s, %d s",
@@ -95,6 +94,7 @@ class SessionController(QObject):
             run.planned_seconds,
         )
         self.started.emit()
+        self._start_sound()
 
     def toggle_pause(self) -> None:
         if self.run is not None and self.run.active:

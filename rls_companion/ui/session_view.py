@@ -68,6 +68,7 @@ class SessionView(QWidget):
         self._frame_timer.timeout.connect(self._request_frame)
         self._wake_timer = QTimer(self)
         self._wake_timer.setSingleShot(True)
+        self._wake_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._wake_timer.timeout.connect(self._request_frame)
 
         self.canvas = OrbCanvas(self)
@@ -92,6 +93,7 @@ class SessionView(QWidget):
 
         controls = QHBoxLayout()
         controls.setContentsMargins(32, 8, 32, 20)
+        controls.setSpacing(12)
         controls.addWidget(hint)
         controls.addStretch(1)
         controls.addWidget(self.pause_button)
@@ -188,11 +190,10 @@ class SessionView(QWidget):
 
     def _schedule(self) -> None:
         run, plan = self.controller.run, self.controller.plan
-        if run is None or plan is None or run.state is not RunState.RUNNING:
+        running = run is not None and run.state is RunState.RUNNING
+        if run is None or plan is None or not running or not self._visible_on_screen():
             self._frame_timer.stop()
-            return
-        if not self._visible_on_screen():
-            self._frame_timer.stop()
+            self._wake_timer.stop()
             return
         if self._animating():
             if not self._frame_timer.isActive():

@@ -23,11 +23,11 @@ from rls_companion.core import settings as schema
 from rls_companion.core.settings import SettingError, Spec
 from rls_companion.storage.settings_file import SettingsFile
 
+# The sections this window edits; the others are set from the command line
+# until their screens exist.
 SECTION_TITLES = {
     "breathing": "BREATHING",
     "session": "SESSION",
-    "streak": "STREAKS",
-    "urge": "RESIST THE URGE",
     "audio": "SOUND",
     "appearance": "LOOK",
 }
@@ -71,9 +71,11 @@ class SettingsView(QWidget):
         section = ""
         for spec in schema.SCHEMA:
             head = spec.key.split(".", 1)[0]
+            if head not in SECTION_TITLES:
+                continue
             if head != section:
                 section = head
-                label = QLabel(SECTION_TITLES.get(head, head.upper()), body)
+                label = QLabel(SECTION_TITLES[head], body)
                 label.setProperty("role", "section")
                 grid.addWidget(label, row, 0, 1, 3)
                 row += 1
@@ -96,6 +98,7 @@ class SettingsView(QWidget):
             self.errors[spec.key] = error
             row += 1
         grid.setRowStretch(row, 1)
+        self._update_relevance()
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -127,6 +130,7 @@ class SettingsView(QWidget):
             spin.setRange(int(spec.minimum or 0), int(spec.maximum or 0))
             spin.setValue(int(value))
             spin.setKeyboardTracking(False)
+            spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
             spin.valueChanged.connect(lambda v, k=spec.key: self._apply(k, v))
             editor = spin
         else:
@@ -136,6 +140,7 @@ class SettingsView(QWidget):
             dspin.setRange(float(spec.minimum or 0), float(spec.maximum or 0))
             dspin.setValue(float(value))
             dspin.setKeyboardTracking(False)
+            dspin.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
             dspin.valueChanged.connect(lambda v, k=spec.key: self._apply(k, v))
             editor = dspin
         editor.setAccessibleName(spec.label)
@@ -155,4 +160,13 @@ class SettingsView(QWidget):
             error.show()
             return
         error.hide()
+        self._update_relevance()
         self.changed.emit(key)
+
+    def _update_relevance(self) -> None:
+        """Grey out settings that do not matter with the current choices."""
+        for key, editor in self.editors.items():
+            condition = schema.SPECS[key].applies_when
+            if condition is not None:
+                other, wanted = condition
+                editor.setEnabled(self.settings.get(other) == wanted)

@@ -67,6 +67,11 @@ class StartView(QWidget):
         hint = QLabel("Space to begin", self)
         hint.setProperty("role", "fine")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice = QLabel("", self)
+        self.notice.setProperty("role", "notice")
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice.setWordWrap(True)
+        self.notice.hide()
         wellness = QLabel(WELLNESS_LINE, self)
         wellness.setProperty("role", "fine")
         wellness.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -89,8 +94,15 @@ class StartView(QWidget):
         layout.addSpacing(6)
         layout.addWidget(hint)
         layout.addStretch(4)
+        layout.addWidget(self.notice)
+        layout.addSpacing(8)
         layout.addWidget(wellness)
 
     def refresh(self, values: dict[str, Value], now: datetime) -> None:
         self.title.setText(greeting(now))
         self.summary.setText(session_summary(values))
+
+    def show_notices(self, notices: list[str]) -> None:
+        """Things the user should know about their files, said once, quietly."""
+        self.notice.setText("\n".join(notices))
+        self.notice.setVisible(bool(notices))

@@ -68,7 +68,8 @@ def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pulse]:
     pactl = _need("pactl")
     runtime = tmp_path_factory.mktemp("pulse-runtime")
     runtime.chmod(0o700)
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime)}
+    env = {k: v for k, v in os.environ.items() if k != "PULSE_SERVER"}
+    env.update({"XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime)})
     proc = subprocess.Popen(
         [
             daemon,
@@ -112,7 +113,7 @@ def command() -> list[str]:
 
 @pytest.fixture
 def app_env(data_dir: Path, display: str, pulse: Pulse) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "PULSE_SERVER")}
     env.update(pulse.env())
     env.update(
         {"DISPLAY": display, "RLS_COMPANION_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "xcb"}

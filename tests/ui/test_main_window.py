@@ -62,3 +62,37 @@ def test_session_completes_and_is_saved(qtbot: QtBot, window: MainWindow, clock:
     assert record.state is SessionState.COMPLETED
     assert record.practice_seconds == 300.0
     assert window.session_view.end_title.text() == "Rest well"
+
+
+def test_broken_settings_file_still_starts_and_says_so(qtbot: QtBot, data_dir, clock) -> None:
+    from rls_companion.context import open_context
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    broken = b'{"session": {"length_minutes": 999}, "breathing": {"pattern": "box"'
+    (data_dir / "settings.json").write_bytes(broken)
+    context = open_context()
+    try:
+        win = MainWindow(context, clock)
+        qtbot.addWidget(win)
+        win.show()
+        assert win.start_view.notice.isVisible()
+        assert "reset to their defaults" in win.start_view.notice.text()
+        assert context.settings.get("session.length_minutes") == 20
+        [backup] = data_dir.glob("settings.json.bad-*")
+        assert backup.read_bytes() == broken
+        assert "20 minutes" in win.start_view.summary.text()
+    finally:
+        context.close()
+
+
+def test_history_page_lists_saved_sessions(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    window.start_session(minutes=5)
+    clock.advance(125)
+    window.controller.stop()
+    window.show_page(window.history_view)
+    assert window.history_view.list.count() == 1
+    text = window.history_view.list.item(0).text()
+    assert "2 min" in text and "stopped early" in text and "Fri 20 Nov 2026, 22:15" in text
+    assert not window.history_view.empty.isVisible()
