@@ -17,13 +17,18 @@ outside (no hooks in the app) and prints one table:
 5. onset of the breath tone's turning points, recorded from the null sink's
    monitor, against the schedule anchored on the session's stored start.
 
-The exit status is 0 only when every figure was measured and is within its
-budget; a figure that could not be measured counts as a failure.
+The empty window has the app's default size, so both put the same number of
+pixels on screen. The exit status is 0 only when every budgeted figure was
+measured and is within its budget; a figure that could not be measured counts
+as a failure. The CPU figure without sound is informational and not counted.
+`--long` reads peak memory after 10 minutes instead of 1 (about 13 minutes in
+all); `--runs N` changes the number of start-up runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -132,7 +137,12 @@ class Figure:
 
 
 def unmeasured(name: str, budget: str, why: str, informational: bool = False) -> Figure:
-    return Figure(name, f"not measured: {why}", budget, None, informational)
+    lines = [line.strip() for line in why.strip().splitlines() if line.strip()] or ["?"]
+    short = lines[0] if len(lines[0]) <= 48 else lines[0][:45] + "..."
+    figure = Figure(name, f"not measured: {short}", budget, None, informational)
+    if len(lines) > 1 or short != lines[0]:
+        figure.notes.append("not measured: " + " | ".join(lines)[-600:])
+    return figure
 
 
 def print_table(figures: Sequence[Figure]) -> None:
@@ -215,7 +225,17 @@ class Surroundings:
             return
         read_fd, write_fd = os.pipe()
         self._xvfb = subprocess.Popen(
-            [xvfb, "-displayfd", str(write_fd), "-screen", "0", SCREEN, "-nolisten", "tcp"],
+            [
+                xvfb,
+                "-displayfd",
+                str(write_fd),
+                "-screen",
+                "0",
+                SCREEN,
+                "-nolisten",
+                "tcp",
+                "-noreset",
+            ],
             pass_fds=(write_fd,),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -304,6 +324,8 @@ class Surroundings:
         return path
 
     def close(self) -> None:
+        for proc in LAUNCHED:
+            stop(proc)
         stop(self._pulse)
         stop(self._xvfb)
         shutil.rmtree(self.root, ignore_errors=True)
@@ -320,6 +342,9 @@ def surroundings() -> Iterator[Surroundings]:
         env.close()
 
 
+LAUNCHED: list[subprocess.Popen[bytes]] = []  # every window process, ended on clean-up
+
+
 class App:
     """One run of a window process under the bench's X server."""
 
@@ -331,6 +356,7 @@ class App:
             self.proc: subprocess.Popen[bytes] = subprocess.Popen(
                 argv, env=env, stdout=out, stderr=err
             )
+        LAUNCHED.append(self.proc)
 
     @property
     def pid(self) -> int:
@@ -370,10 +396,12 @@ def wait_visible(app: App, title: str, display: str, timeout: float = 30.0) -> f
         if found.returncode == 0 and found.stdout.strip():
             seen = time.monotonic() - app.launched
             window = found.stdout.split()[0]
+            if which("xwininfo") is None:
+                return seen
             info = subprocess.run(
                 ["xwininfo", "-id", window], env=env, capture_output=True, text=True
             ).stdout
-            if which("xwininfo") is None or "Map State: IsViewable" in info:
+            if "Map State: IsViewable" in info:
                 return seen
         if not app.alive():
             return None
@@ -491,8 +519,8 @@ def measure_startup(env: Surroundings, runs: int) -> tuple[list[Figure], Baselin
             if painted:
                 baseline.painted_ms.append(float(painted))
         empty.stop()
-    if problems or not app_ms or not baseline.startup_ms:
-        return [unmeasured(name, budget, "; ".join(problems) or "no runs")], baseline
+    if len(app_ms) < 3 or len(baseline.startup_ms) < 3:
+        return [unmeasured(name, budget, "\n".join(["too few runs", *problems]))], baseline
     app_median = statistics.median(app_ms)
     empty_median = statistics.median(baseline.startup_ms)
     ratio = app_median / empty_median
@@ -508,6 +536,7 @@ def measure_startup(env: Surroundings, runs: int) -> tuple[list[Figure], Baselin
         + "; empty-window runs (ms): "
         + ", ".join(f"{v:.0f}" for v in baseline.startup_ms)
     )
+    figure.notes.extend(f"failed run: {problem}" for problem in problems)
     if baseline.painted_ms:
         figure.notes.append(
             "the empty window's own first paint (launch to paintEvent, ms): "
@@ -667,15 +696,49 @@ def _exact_starts(name: str, bpm: float) -> tuple[Fraction, list[Fraction]]:
     return cycle, starts
 
 
-def drift_of_preset(name: str, seed: int) -> tuple[float, int, int]:
-    """Worst distance (s) of an exact boundary outside the frames that detected it.
+@dataclass
+class Drift:
+    frame_seconds: float  # worst distance of a boundary outside its detecting frames
+    switch_seconds: float  # worst distance of where the state flips from the exact boundary
+    boundaries: int
+    frames: int
 
-    Frames come at random times (jittered display frames with occasional
-    stalls) for DRIFT_HOURS; the breath state is read at each frame as the
-    view does. Every boundary crossed between two frames must lie in
-    (previous frame, this frame]; probe frames 0.5 us either side of every
-    boundary make the check sensitive to sub-microsecond errors.
-    Returns (worst seconds, boundaries checked, frames).
+
+def _seq(plan: BreathPlan, t: float, count: int) -> int:
+    state = plan.state_at(t)
+    return state.breath_index * count + state.segment_index
+
+
+def _switch_point(plan: BreathPlan, q: int, near: float, count: int) -> float:
+    """The earliest float time at which the state shows segment number `q` or later."""
+    step = 5e-7
+    low, high = near - step, near + step
+    while _seq(plan, low, count) >= q and step < 1.0:
+        step *= 2.0
+        low = near - step
+    while _seq(plan, high, count) < q and step < 1.0:
+        step *= 2.0
+        high = near + step
+    while True:
+        middle = (low + high) / 2.0
+        if middle in (low, high):
+            return high
+        if _seq(plan, middle, count) >= q:
+            high = middle
+        else:
+            low = middle
+
+
+def drift_of_preset(name: str, seed: int) -> Drift:
+    """Boundary drift of one preset against exact rational boundaries.
+
+    Frames come at random times (jittered 20-60 ms display frames with 1 %
+    stalls of 0.1-2 s) for DRIFT_HOURS; the breath state is read at each
+    frame as the view does. Every boundary crossed between two frames must
+    lie in (previous frame, this frame]: the distance outside that interval
+    is drift. Random frames rarely fall close to a boundary, so the exact
+    flip time of the state is also found for every boundary by bisection on
+    floats: its distance from the exact boundary is the float error.
     """
     plan = BreathPlan(build_cycle(name, DRIFT_BPM))
     cycle, starts = _exact_starts(name, DRIFT_BPM)
@@ -688,29 +751,25 @@ def drift_of_preset(name: str, seed: int) -> tuple[float, int, int]:
     gaps[stalls] = rng.uniform(0.1, 2.0, int(stalls.sum()))
     times = np.cumsum(gaps)
     times = times[times <= horizon]
-    boundaries = int(horizon / float(cycle) + 1) * count
-    probes: list[float] = []
-    for q in range(1, boundaries):
-        near = float((q // count) * cycle + starts[q % count])
-        probes.extend((near - 5e-7, near + 5e-7))
-    all_times = np.unique(np.concatenate([times, np.array(probes)]))
-    all_times = all_times[(all_times > 0.0) & (all_times <= horizon)]
     worst = Fraction(0)
     checked = 0
     previous_t = 0.0
     previous_seq = 0
-    for t in all_times.tolist():
-        state = plan.state_at(t)
-        seq = state.breath_index * count + state.segment_index
+    for t in times.tolist():
+        seq = _seq(plan, t, count)
         if seq < previous_seq:
-            return float("inf"), checked, len(all_times)
+            return Drift(float("inf"), float("inf"), checked, len(times))
         for q in range(previous_seq + 1, seq + 1):
             exact = (q // count) * cycle + starts[q % count]
-            low, high = Fraction(previous_t), Fraction(t)
-            worst = max(worst, low - exact, exact - high)
+            worst = max(worst, Fraction(previous_t) - exact, exact - Fraction(t))
             checked += 1
         previous_t, previous_seq = t, seq
-    return float(worst), checked, len(all_times)
+    switch = Fraction(0)
+    for q in range(1, previous_seq + 1):
+        exact = (q // count) * cycle + starts[q % count]
+        flip = _switch_point(plan, q, float(exact), count)
+        switch = max(switch, abs(Fraction(flip) - exact))
+    return Drift(float(worst), float(switch), checked, len(times))
 
 
 def drift_figure() -> tuple[float, str]:
@@ -718,9 +777,13 @@ def drift_figure() -> tuple[float, str]:
     worst = 0.0
     details: list[str] = []
     for seed, name in enumerate(PRESETS):
-        seconds, checked, frames = drift_of_preset(name, seed)
-        worst = max(worst, seconds)
-        details.append(f"{name} {seconds * 1000.0:.2g} ms ({checked} boundaries, {frames} frames)")
+        drift = drift_of_preset(name, seed)
+        worst = max(worst, drift.frame_seconds, drift.switch_seconds)
+        details.append(
+            f"{name}: frames {drift.frame_seconds * 1000.0:.3g} ms, "
+            f"float {drift.switch_seconds * 1000.0:.2g} ms "
+            f"({drift.boundaries} boundaries, {drift.frames} frames)"
+        )
     return worst * 1000.0, "; ".join(details)
 
 
@@ -753,8 +816,8 @@ class DriftJob:
             return unmeasured(self.name, self.budget, f"simulation failed: {err.strip()[-300:]}")
         figure = Figure(self.name, f"{worst_ms:.3g} ms", self.budget, worst_ms <= DRIFT_BUDGET_MS)
         figure.notes.append(
-            "distance of the exact (rational) boundary outside the frame interval that "
-            "detected it: " + detail
+            "worst of (exact rational boundary outside the frame interval that detected it) "
+            "and (float flip time of the state vs exact boundary): " + detail
         )
         return figure
 
@@ -791,20 +854,54 @@ class SizeWatcher:
         self._stop.set()
         self._thread.join(timeout=5)
 
-    def first_sample_time(self) -> tuple[float, float]:
-        """Upper bound of the capture time of sample 0 and its spread over the run.
+    def clock(self) -> RecordingClock:
+        """When each moment of the recording was captured, on the monotonic clock.
 
-        When the file holds n frames at time t, frame n-1 was captured before
-        t, so sample 0 was captured no later than t - n/RATE: the lowest such
-        bound is the anchor. The spread compares the bounds from the first
-        and last thirds of the run (capture and wall clocks must agree).
+        When the file holds n frames at time t, frame n-1 was captured at or
+        before t, so frame 0 was captured no later than t - n/RATE. The lowest
+        such bound in each stretch of the recording is its anchor. Anchors are
+        kept per stretch, not for the whole file, because the sound server's
+        sample clock need not run at exactly RATE frames per second.
         """
-        bounds = np.array([t - (size // 2) / RATE for t, size in self.samples])
-        if len(bounds) < 30:
+        if len(self.samples) < 100:
             raise RuntimeError("the recording did not grow")
-        third = len(bounds) // 3
-        spread = abs(float(bounds[:third].min()) - float(bounds[-third:].min()))
-        return float(bounds.min()), spread
+        polls = np.array(self.samples, dtype=np.float64)
+        at = polls[:, 1] // 2 / RATE
+        bounds = polls[:, 0] - at
+        edges = np.arange(0.0, float(at.max()) + ANCHOR_STRETCH, ANCHOR_STRETCH)
+        centres: list[float] = []
+        anchors: list[float] = []
+        for low, high in itertools.pairwise(edges):
+            inside = (at >= low) & (at < high)
+            if inside.sum() >= 20:
+                centres.append(float(at[inside].mean()))
+                anchors.append(float(bounds[inside].min()))
+        if len(anchors) < 3:
+            raise RuntimeError("the recording grew too irregularly to be anchored")
+        return RecordingClock(np.array(centres), np.array(anchors))
+
+
+ANCHOR_STRETCH = 2.0  # seconds of recording per anchor
+
+
+@dataclass(frozen=True)
+class RecordingClock:
+    centres: FloatArray  # recording seconds
+    anchors: FloatArray  # monotonic capture time of recording second 0, as seen there
+
+    def capture(self, recording_seconds: FloatArray) -> FloatArray:
+        return recording_seconds + np.interp(recording_seconds, self.centres, self.anchors)
+
+    def rate_ppm(self, start: float, end: float) -> tuple[float, float]:
+        """Capture rate error (ppm, + means frames come faster than RATE) over
+        recording seconds [start, end], and the worst anchor off that line (s)."""
+        inside = (self.centres >= start) & (self.centres <= end)
+        if inside.sum() < 3:
+            return 0.0, 0.0
+        slope, intercept = np.polyfit(self.centres[inside], self.anchors[inside], 1)
+        line = slope * self.centres[inside] + intercept
+        worst = float(np.max(np.abs(self.anchors[inside] - line)))
+        return float(-slope * 1e6), worst
 
 
 def session_start_monotonic(data: Path) -> float | None:
@@ -977,54 +1074,54 @@ def measure_onset(env: Surroundings) -> list[Figure]:
             app.stop()
         stop(parec)
         watcher.close()
-    anchor, spread = watcher.first_sample_time()
+    clock = watcher.clock()
     samples = np.fromfile(recording, dtype="<i2").astype(np.float64) / 32768.0
-    figure = analyse_onset(name, budget, samples, start - anchor)
+    figure = analyse_onset(name, budget, samples, start, clock)
+    first = float(clock.capture(np.zeros(1))[0])
     figure.notes.append(
-        f"recording anchored on its growth: sample 0 captured {1000 * (anchor - parec_started):.1f}"
-        f" ms after parec was launched (bound spread over the run {1000 * spread:.1f} ms); "
-        "session start from the history database (ms precision)"
+        "capture times from the recording's growth (sample 0 captured "
+        f"{1000 * (first - parec_started):.0f} ms after parec was launched); session start "
+        "from the history database (stored to the millisecond)"
     )
     if latencies:
         figure.notes.append(f"the app's PulseAudio stream at 20 s: {latencies}")
-    if spread > 0.005:
-        figure.notes.append("recording anchor is unsteady (> 5 ms): the figure is unreliable")
     return [figure]
 
 
-def analyse_onset(name: str, budget: str, samples: FloatArray, scheduled: float) -> Figure:
+def analyse_onset(
+    name: str, budget: str, samples: FloatArray, start: float, clock: RecordingClock
+) -> Figure:
     """Offsets of the pitch turning points from the schedule (positive: sound late).
 
-    `scheduled` is the session start in recording seconds.
+    `start` is the session's start on the monotonic clock; `clock` turns
+    recording seconds into monotonic capture times.
     """
     block = 441  # 10 ms
     times, hz, amplitude = band_pitch(samples, block)
     if float(np.max(amplitude, initial=0.0)) < 1e-3:
         return unmeasured(name, budget, "the recording is silent")
     model = Model()
+    session = clock.capture(times) - start  # session seconds of each block
     audible = amplitude > 0.1 * float(np.max(amplitude))
-    session = times - scheduled
     steady = audible & (session > 3.5) & (session < 57.0)
     if steady.sum() < 1000:
         return unmeasured(name, budget, "too little steady tone in the recording")
-    coarse = fit_delay(model, times[steady], hz[steady], scheduled, 4.9, 0.005)
-    overall = fit_delay(model, times[steady], hz[steady], coarse, 0.01, 0.0001)
+    coarse = fit_delay(model, session[steady], hz[steady], 0.0, 4.9, 0.005)
+    overall = fit_delay(model, session[steady], hz[steady], coarse, 0.01, 0.0001)
     offsets: list[float] = []
     parabola: list[float] = []
     smoothed = smooth(hz, 9)
-    expected_track = smooth(model.pitch(times - scheduled), 9)
+    expected_track = smooth(model.pitch(session), 9)
     for at, kind in model.turning_points(3.5, 57.0):
-        local = steady & (np.abs(session - (at + overall - scheduled)) <= 1.5)
+        local = steady & (np.abs(session - (at + overall)) <= 1.5)
         if local.sum() < 150:
             continue
-        delay = fit_delay(model, times[local], hz[local], overall, 0.3, 0.0005)
-        delay = fit_delay(model, times[local], hz[local], delay, 0.001, 0.00002)
-        offsets.append(delay - scheduled)
+        delay = fit_delay(model, session[local], hz[local], overall, 0.3, 0.0005)
+        offsets.append(fit_delay(model, session[local], hz[local], delay, 0.001, 0.00002))
         # Cross-check: parabola vertex of the smoothed track, minus the same
         # fit on the scheduled pitch (which carries the same shape bias).
-        centre = at + scheduled + (delay - scheduled)
-        measured_vertex = vertex(times[steady], smoothed[steady], centre, kind)
-        expected_vertex = vertex(times[steady], expected_track[steady], at + scheduled, kind)
+        measured_vertex = vertex(session[steady], smoothed[steady], at + offsets[-1], kind)
+        expected_vertex = vertex(session[steady], expected_track[steady], at, kind)
         if measured_vertex is not None and expected_vertex is not None:
             parabola.append(measured_vertex - expected_vertex)
     if not offsets:
@@ -1032,23 +1129,36 @@ def analyse_onset(name: str, budget: str, samples: FloatArray, scheduled: float)
     median_ms = statistics.median(offsets) * 1000.0
     figure = Figure(name, f"{abs(median_ms):.1f} ms", budget, abs(median_ms) <= ONSET_BUDGET_MS)
     figure.notes.append(
-        f"sound {'late' if median_ms > 0 else 'early'} by {abs(median_ms):.1f} ms (median of "
-        f"{len(offsets)} turning points, local template fits; per point ms: "
-        + ", ".join(f"{1000 * v:+.1f}" for v in offsets)
-        + ")"
+        f"sound {'late' if median_ms > 0 else 'early'} by {abs(median_ms):.1f} ms at the null "
+        f"sink's monitor (median of {len(offsets)} turning points, local template fits; per "
+        "point ms: " + ", ".join(f"{1000 * v:+.1f}" for v in offsets) + ")"
     )
     figure.notes.append(
-        f"whole-track fit of the 10 s template: {1000 * (overall - scheduled):+.1f} ms"
+        f"whole-track fit of the 10 s template: {1000 * overall:+.1f} ms"
         + (
             f"; parabola vertices: median {1000 * statistics.median(parabola):+.1f} ms"
             if parabola
             else ""
         )
     )
+    first = float(np.min(times[steady]))
+    last = float(np.max(times[steady]))
+    ppm, worst = clock.rate_ppm(first, last)
+    figure.notes.append(
+        f"during the session the sound server delivered {ppm:+.0f} ppm frames against the "
+        f"monotonic clock (anchored per {ANCHOR_STRETCH:g} s; worst anchor off a straight "
+        f"line {1000 * worst:.1f} ms)"
+    )
+    if worst > 0.003:
+        figure.notes.append("the recording's anchors scatter by > 3 ms: the figure is uncertain")
     return figure
 
 
 # -- main ----------------------------------------------------------------
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def _on_terminate(signum: int, frame: FrameType | None) -> None:
@@ -1069,6 +1179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     signal.signal(signal.SIGTERM, _on_terminate)
     began = time.monotonic()
+    load_before = load_average()
     figures: list[Figure] = []
     drift = DriftJob()
     try:
@@ -1102,6 +1213,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         drift.close()
     print_table(figures)
+    print(
+        f"\nmachine: {os.cpu_count()} cores; load average {load_before} before, "
+        f"{load_average()} after (other work on the machine skews wall times)"
+    )
     counted = [f for f in figures if not f.informational]
     failed = [f for f in counted if f.passed is not True]
     print(

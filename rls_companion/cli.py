@@ -11,14 +11,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 
 from rls_companion import __version__
 from rls_companion.context import Context, open_context
 from rls_companion.core import settings as schema
+from rls_companion.core import streaks
 from rls_companion.core.describe import describe
 from rls_companion.core.session import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
-from rls_companion.paths import ENV_DATA_DIR
-from rls_companion.storage import export, sessions
+from rls_companion.paths import ENV_DATA_DIR, replace_private
+from rls_companion.storage import export, importer, sessions
 from rls_companion.storage.db import DatabaseError
 
 
@@ -62,6 +65,25 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = history.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="as a JSON list of sessions")
     fmt.add_argument("--csv", action="store_true", help="as CSV")
+
+    stats = commands.add_parser("stats", help="streaks and totals")
+    stats.add_argument("--json", action="store_true", help="as a JSON object of integers")
+    stats.add_argument(
+        "--as-of",
+        metavar="ISO8601",
+        help="as of this instant, with its UTC offset (default: now)",
+    )
+
+    exporter = commands.add_parser("export", help="write the whole history to a file")
+    exporter.add_argument(
+        "--format", choices=("json", "csv"), default="json", help="file format (default: json)"
+    )
+    exporter.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="where to write ('-' for stdout)"
+    )
+
+    load = commands.add_parser("import", help="add the sessions of a JSON export")
+    load.add_argument("file", metavar="FILE")
 
     config = commands.add_parser("config", help="read and change settings")
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -117,6 +139,12 @@ def _command(args: argparse.Namespace, context: Context) -> int:
             if not records:
                 print("No sessions yet.")
         return 0
+    if args.command == "stats":
+        return _stats(args, context)
+    if args.command == "export":
+        return _export(args, context)
+    if args.command == "import":
+        return _import(args, context)
     if args.command == "config":
         return _config(args, context)
     raise UsageError(f"unknown command {args.command!r}")
@@ -135,3 +163,73 @@ def _config(args: argparse.Namespace, context: Context) -> int:
             value = schema.format_value(store.get(spec.key))
             print(f"{spec.key:<{width}}  {value:<10}  ({spec.describe_range()})  {spec.label}")
     return 0
+
+
+def _as_of(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now().astimezone()
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of: {text!r} is not an ISO 8601 timestamp") from None
+    if instant.utcoffset() is None:
+        raise UsageError(f"--as-of: {text!r} has no UTC offset (add one, e.g. +00:00 or -05:00)")
+    return instant
+
+
+def _stats(args: argparse.Namespace, context: Context) -> int:
+    as_of = _as_of(args.as_of)
+    rules = streaks.StreakRules(
+        rollover_hour=int(context.settings.get("streak.rollover_hour")),
+        min_practice_minutes=int(context.settings.get("streak.min_practice_minutes")),
+    )
+    records = sessions.list_sessions(context.db, with_urges=False)
+    figures = streaks.stats(records, as_of, rules)
+    if args.json:
+        print(json.dumps(figures.as_dict()))
+        return 0
+    print(f"Current streak:    {_nights(figures.current_streak)}")
+    print(f"Longest streak:    {_nights(figures.longest_streak)}")
+    print(f"Practised nights:  {figures.practised_nights}")
+    print(f"Sessions:          {figures.sessions}")
+    print(f"Total practice:    {_duration(figures.total_practice_seconds)}")
+    return 0
+
+
+def _nights(count: int) -> str:
+    return f"{count} night" if count == 1 else f"{count} nights"
+
+
+def _duration(seconds: int) -> str:
+    hours, rest = divmod(round(seconds / 60), 60)
+    return f"{hours} h {rest} min" if hours else f"{rest} min"
+
+
+def _export(args: argparse.Namespace, context: Context) -> int:
+    records = sessions.list_sessions(context.db)
+    if args.format == "json":
+        data = export.history_json(records)
+    else:
+        data = export.sessions_csv(export.export_order(records)).encode("utf-8")
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    replace_private(Path(args.output), data)
+    print(f"exported {len(records)} {_sessions(len(records))} to {args.output}")
+    return 0
+
+
+def _import(args: argparse.Namespace, context: Context) -> int:
+    data = Path(args.file).read_bytes()
+    try:
+        records = importer.parse_history(data)
+    except importer.ImportProblem as problem:
+        raise UsageError(f"{args.file}: {problem}") from None
+    added, skipped = importer.import_history(context.db, records)
+    print(f"imported {added} {_sessions(added)} ({skipped} already present)")
+    return 0
+
+
+def _sessions(count: int) -> str:
+    return "session" if count == 1 else "sessions"

@@ -6,8 +6,6 @@ validation and the same recovery of interrupted sessions.
 
 from __future__ import annotations
 
-import logging
-import logging.handlers
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -50,6 +48,9 @@ def open_context(data_dir: str | None = None, log_to_file: bool = False) -> Cont
 
 def setup_logging(paths: Paths, verbose: bool = False) -> None:
     """Log to a small rotating file in the log folder (user-only access)."""
+    # Imported here: it pulls in sockets, which the quick commands never need.
+    import logging.handlers
+
     ensure_private_dir(paths.log_dir)
     handler = logging.handlers.RotatingFileHandler(
         paths.log_file, maxBytes=512 * 1024, backupCount=2, encoding="utf-8"

@@ -7,6 +7,7 @@ Folders are created only when something is written, with user-only access.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,11 +64,25 @@ def ensure_private_dir(path: Path) -> Path:
 def write_private(path: Path, data: bytes) -> None:
     """Atomically replace `path` with `data`, readable by the user only."""
     ensure_private_dir(path.parent)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    replace_private(path, data)
+
+
+def replace_private(path: Path, data: bytes) -> None:
+    """Atomically replace `path` with `data` (mode 0600) in a folder the user chose.
+
+    Unlike `write_private` it leaves the folder alone: exporting to ~/Documents
+    must not change who can read ~/Documents.
+    """
+    import tempfile  # only when writing: keeps the command line's start-up short
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -1,8 +1,9 @@
 """Streaming output through Qt Multimedia (part of PySide6; no compiler needed).
 
 Qt pulls bytes from a QIODevice whenever the device buffer has room; our
-device renders exactly that many frames on demand. The buffer is kept short
-(about 200 ms) so cues stay close to the picture.
+device renders exactly that many frames on demand. The buffer holds about half
+a second, enough to ride out a busy moment without a dropout; the mixer
+renders ahead by exactly what is queued, so cues still land on time.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from rls_companion.audio.sinks import Source
 
 log = logging.getLogger(__name__)
 
-BUFFER_SECONDS = 0.2
+BUFFER_SECONDS = 0.5
 MAX_PULL_FRAMES = 4096
 
 

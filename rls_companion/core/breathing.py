@@ -12,6 +12,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy is loaded only where levels are rendered (never by the CLI)
+    import numpy as np
+    import numpy.typing as npt
 
 MIN_BPM = 4.5
 MAX_BPM = 10.0
@@ -189,6 +194,20 @@ class BreathPlan:
         for seg in segments[:-1]:
             starts.append(starts[-1] + seg.seconds / self.cycle_seconds)
         self._fraction_starts = tuple(starts)
+        # Segment start and end times of a plain cycle, added up exactly as
+        # `state_at` adds them, so `levels_at` lands on the same side of a boundary.
+        ends: list[float] = []
+        seg_start = 0.0
+        for seg in segments:
+            ends.append(seg_start + seg.seconds)
+            seg_start += seg.seconds
+        self._cycle_ends = tuple(ends)
+        self._cycle_starts = (0.0, *ends[:-1])
+        # (breath index * segment count + segment index) -> (start, end) seconds of a
+        # ramped plan's segment, filled by `levels_at` (the inverse pace is costly).
+        self._segment_cache: dict[int, tuple[float, float]] = {}
+        self._level_tables: npt.NDArray[np.float64] | None = None  # built on first use
+        self._positive_segments = all(s.seconds > 0 for s in segments)
 
     def breaths_at(self, t: float) -> float:
         """Breaths completed (fractional) after `t` seconds of practice."""
@@ -249,6 +268,102 @@ class BreathPlan:
         return self._state(
             self.segments[index], index, breath_index, t - seg_start, seg_end - seg_start
         )
+
+    def levels_at(self, times: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """`state_at(t).level` for every `t` of `times`, vectorised for audio.
+
+        The same arithmetic as `state_at`, element by element: a plain plan by
+        taking the time modulo the cycle, a ramped plan through the closed-form
+        breath count, settled against the same boundary times `state_at` uses.
+        """
+        import numpy as np  # here, not at the top: kept off the command line's imports
+
+        tables = self._level_tables
+        if tables is None:
+            tables = self._level_tables = np.array(
+                [
+                    self._cycle_starts,
+                    [s.seconds for s in self.segments],
+                    [s.level_from for s in self.segments],
+                    [s.level_to - s.level_from for s in self.segments],
+                    self._cycle_ends,
+                ]
+            )
+        t = np.maximum(times, 0.0)
+        if self.ramp is None:
+            cycle = self.cycle_seconds
+            whole = t / cycle
+            np.floor(whole, out=whole)
+            whole *= cycle
+            within = t - whole
+            index = np.searchsorted(tables[4], within, side="right")
+            np.minimum(index, len(self.segments) - 1, out=index)
+            rows = tables[:4, index]
+            seconds = rows[1]
+            elapsed = within - rows[0]
+        else:
+            index, starts, ends = self._ramped_segments(t)
+            rows = tables[:4, index]
+            seconds = ends - starts
+            elapsed = t - starts
+        np.maximum(elapsed, 0.0, out=elapsed)
+        np.minimum(elapsed, seconds, out=elapsed)
+        if self._positive_segments:
+            # 0 <= elapsed <= seconds, so the quotient is already within [0, 1].
+            progress = elapsed / seconds
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                progress = np.where(seconds > 0, elapsed / seconds, 1.0)
+        progress *= np.pi
+        ease: npt.NDArray[np.float64] = np.cos(progress, out=progress)
+        ease *= -0.5
+        ease += 0.5
+        ease *= rows[3]
+        ease += rows[2]
+        return ease
+
+    def _ramped_segments(
+        self, t: npt.NDArray[np.float64]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Segment index, start and end time at each time of a ramped plan."""
+        import numpy as np
+
+        ramp = self.ramp
+        assert ramp is not None
+        b0, b1, r = ramp.start_bpm, self.bpm, ramp.seconds
+        during = (b1 * t + (b0 - b1) / 2.0 * (t + r / math.pi * np.sin(math.pi * t / r))) / 60.0
+        after = (b1 * r + (b0 - b1) * r / 2.0 + b1 * (t - r)) / 60.0
+        breaths = np.where(t >= r, after, during)
+        breath_index = np.floor(breaths)
+        index = np.searchsorted(self._fraction_starts, breaths - breath_index, side="right") - 1
+        count = len(self.segments)
+        keys = breath_index.astype(np.int64) * count + index
+        starts, ends = self._segment_bounds(keys)
+        # As in `state_at`: the boundary times decide which side of a boundary t is on.
+        step = np.where(t >= ends, 1, np.where(t < starts, -1, 0))
+        if step.any():
+            keys = keys + step
+            starts, ends = self._segment_bounds(keys)
+        return np.asarray(keys % count, dtype=np.intp), starts, ends
+
+    def _segment_bounds(
+        self, keys: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        import numpy as np
+
+        unique, inverse = np.unique(keys, return_inverse=True)
+        cache = self._segment_cache
+        if len(cache) > 4096:
+            cache.clear()
+        bounds = []
+        count = len(self.segments)
+        for key in unique.tolist():
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = self._segment_times(*divmod(key, count))
+            bounds.append(found)
+        table = np.asarray(bounds, dtype=np.float64).reshape(-1, 2)
+        return table[inverse, 0], table[inverse, 1]
 
     def _segment_times(self, breath_index: int, index: int) -> tuple[float, float]:
         start = self._boundary(breath_index, self._fraction_starts[index])

@@ -12,6 +12,13 @@ STATE_WORDS = {
     SessionState.RUNNING: "in progress",
 }
 
+# Shorter names for a list of past sessions, where "Tonight's" would be wrong.
+PAST_KIND_WORDS = {
+    Kind.BEDTIME: "Bedtime",
+    Kind.BREATHING: "Quick breathing",
+    Kind.RESETTLE: "Re-settle",
+}
+
 
 def kind_title(kind: str) -> str:
     try:
@@ -20,9 +27,49 @@ def kind_title(kind: str) -> str:
         return kind
 
 
-def describe(record: SessionRecord) -> str:
+def when(record: SessionRecord) -> str:
     started = record.started_at
-    when = f"{started:%a %d %b %Y}, {started:%H:%M}"
+    return f"{started:%a %d %b %Y}, {started:%H:%M}"
+
+
+def practice_words(record: SessionRecord) -> str:
     minutes = round(record.practice_seconds / 60)
-    practised = "under a minute" if minutes < 1 else f"{minutes} min"
-    return f"{when}  ·  {kind_title(record.kind)}  ·  {practised}  ·  {STATE_WORDS[record.state]}"
+    return "under a minute" if minutes < 1 else f"{minutes} min"
+
+
+def describe(record: SessionRecord) -> str:
+    return (
+        f"{when(record)}  ·  {kind_title(record.kind)}  ·  {practice_words(record)}"
+        f"  ·  {STATE_WORDS[record.state]}"
+    )
+
+
+def ratings_words(record: SessionRecord) -> str:
+    before, after = record.rating_before, record.rating_after
+    if before is not None and after is not None:
+        return f"sensations {before} → {after}"
+    if before is not None:
+        return f"sensations {before} before"
+    if after is not None:
+        return f"sensations {after} after"
+    return ""
+
+
+def urges_words(record: SessionRecord) -> str:
+    count = len(record.urges)
+    if count == 0:
+        return ""
+    held = sum(1 for urge in record.urges if urge.outcome == "held")
+    longest = round(max(urge.held_seconds for urge in record.urges))
+    noun = "urge" if count == 1 else "urges"
+    return f"{count} {noun}, {held} held, longest {longest} s"
+
+
+def details(record: SessionRecord) -> str:
+    """The second line of a session in the history: what kind, how it ended, how it felt."""
+    try:
+        kind = PAST_KIND_WORDS[Kind(record.kind)]
+    except ValueError:
+        kind = record.kind
+    parts = [kind, STATE_WORDS[record.state], ratings_words(record), urges_words(record)]
+    return "  ·  ".join(part for part in parts if part)

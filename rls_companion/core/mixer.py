@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from rls_companion.core.breathing import BreathPlan
 from rls_companion.core.session import Timeline
-from rls_companion.core.sound import SAMPLE_RATE, Block, BreathTone, GainRamp, to_float32
+from rls_companion.core.sound import SAMPLE_RATE, Block, BreathTone, GainRamp, chime, to_float32
 
 STEER_LIMIT = 0.05  # the most the cursor may run fast or slow
 STEER_SECONDS = 1.0  # drift is corrected over about this long
@@ -48,6 +49,34 @@ class SessionMixer:
         self.run_gain = GainRamp(0.0, sample_rate=sample_rate)
         self.cursor: float | None = None
         self.resyncs = 0
+        self._chime = chime(sample_rate)
+        self._voices: dict[int, float] = {}  # handle -> practice time it starts
+        self._next_voice = 0
+
+    def schedule_chime(self, at_practice: float) -> int:
+        """Ring the soft chime when practice time reaches `at_practice`.
+
+        Scheduled ahead, it lands on time even though audio is rendered half
+        a second early; returns a handle for `cancel`.
+        """
+        self._next_voice += 1
+        self._voices[self._next_voice] = at_practice
+        return self._next_voice
+
+    def cancel(self, handle: int) -> None:
+        self._voices.pop(handle, None)
+
+    def _mix_voices(self, out: npt.NDArray[np.float64], start: float, speed: float) -> None:
+        length = len(self._chime)
+        for handle, at in list(self._voices.items()):
+            offset = round((at - start) * self.rate / max(speed, 1e-9))
+            if offset >= len(out):
+                continue
+            if offset + length <= 0:
+                del self._voices[handle]
+                continue
+            lo, hi = max(offset, 0), min(offset + length, len(out))
+            out[lo:hi] += self._chime[lo - offset : hi - offset]
 
     def pull(self, frames: int, moment: Moment, lead_seconds: float = 0.0) -> Block:
         """The next `frames` samples of mono float32 audio."""
@@ -79,5 +108,7 @@ class SessionMixer:
         out = np.zeros(frames)
         if self.tone is not None:
             out += self.tone.render(start, frames, speed if moment.running else 0.0)
+        if moment.running:
+            self._mix_voices(out, start, speed)
         self.cursor = end
         return to_float32(out * gain * fade * self.volume)

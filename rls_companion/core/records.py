@@ -39,6 +39,11 @@ class SessionRecord:
     urges: tuple[UrgeRecord, ...] = field(default=())
 
     @property
+    def whole_practice_seconds(self) -> int:
+        """Practice in whole seconds (half up): what is exported and counted."""
+        return int(self.practice_seconds + 0.5)
+
+    @property
     def completed(self) -> bool:
         return self.state is SessionState.COMPLETED
 

@@ -92,3 +92,26 @@ class GainRamp:
 
 def to_float32(block: npt.NDArray[np.float64]) -> Block:
     return np.clip(block, -1.0, 1.0).astype(np.float32)
+
+
+CHIME_HZ = 392.0  # G4: soft, below the brightness of a phone alert
+CHIME_PEAK = 0.22
+CHIME_PARTIALS = ((1.0, 1.0), (2.01, 0.28), (3.02, 0.08))
+
+
+def chime(sample_rate: int = SAMPLE_RATE, seconds: float = 2.5) -> npt.NDArray[np.float64]:
+    """A soft bell: a 20 ms rounded attack, a slow exponential decay, and a
+    final fade so it ends at exactly zero."""
+    frames = int(seconds * sample_rate)
+    t = np.arange(frames) / sample_rate
+    wave = sum(
+        weight * np.sin(2.0 * np.pi * CHIME_HZ * ratio * t) * np.exp(-t * (1.2 + ratio * 0.6))
+        for ratio, weight in CHIME_PARTIALS
+    )
+    attack = min(int(0.02 * sample_rate), frames)
+    envelope = np.ones(frames)
+    envelope[:attack] = 0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, attack))
+    tail = min(int(0.3 * sample_rate), frames)
+    envelope[-tail:] *= 0.5 + 0.5 * np.cos(np.linspace(0.0, np.pi, tail))
+    shaped = wave * envelope
+    return np.asarray(shaped * (CHIME_PEAK / np.max(np.abs(shaped))), dtype=np.float64)

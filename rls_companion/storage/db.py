@@ -59,6 +59,39 @@ def _v1(db: sqlite3.Connection) -> None:
     )
 
 
+def _v2(db: sqlite3.Connection) -> None:
+    """Indexes for a long history.
+
+    Listing walks sessions in (start, id) order, so that pair is indexed and
+    no sort is needed; the start-only index becomes redundant. Every opening
+    looks for sessions still marked running, which the partial index finds
+    without reading the whole table.
+    """
+    _run_statements(
+        db,
+        """
+        DROP INDEX sessions_started;
+        CREATE INDEX sessions_started_id ON sessions (started_utc, id);
+        CREATE INDEX sessions_running ON sessions (state) WHERE state = 'running';
+        """,
+    )
+
+
+def _v3(db: sqlite3.Connection) -> None:
+    """The urge target, carried from night to night (a single row)."""
+    _run_statements(
+        db,
+        """
+        CREATE TABLE urge_progress (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            target INTEGER NOT NULL,
+            qualifying INTEGER NOT NULL DEFAULT 0,
+            last_night TEXT
+        )
+        """,
+    )
+
+
 def _run_statements(db: sqlite3.Connection, script: str) -> None:
     # executescript() would commit the migration transaction half-way.
     for statement in script.split(";"):
@@ -66,7 +99,7 @@ def _run_statements(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from rls_companion.core.records import SessionRecord
@@ -41,7 +44,7 @@ def session_to_dict(record: SessionRecord) -> dict[str, Any]:
         "ended_at": format_local(record.ended_at) if record.ended_at else None,
         "kind": record.kind,
         "planned_seconds": record.planned_seconds,
-        "practice_seconds": round(record.practice_seconds),
+        "practice_seconds": record.whole_practice_seconds,
         "completed": record.completed,
         "interrupted": record.interrupted,
         "breathing": {
@@ -63,12 +66,31 @@ def session_to_dict(record: SessionRecord) -> dict[str, Any]:
     }
 
 
-def history_document(records: list[SessionRecord]) -> dict[str, Any]:
+def export_order(records: Iterable[SessionRecord]) -> list[SessionRecord]:
+    """Oldest first, ties broken by id, judged on the whole seconds written out.
+
+    Sorting on the exported (whole-second) start keeps the order of sessions
+    that began within the same second stable through export, import and export.
+    """
+    return sorted(records, key=lambda r: (_whole_second_utc(r.started_at), r.id))
+
+
+def _whole_second_utc(instant: datetime) -> datetime:
+    return instant.astimezone(UTC).replace(microsecond=0)
+
+
+def history_document(records: Iterable[SessionRecord]) -> dict[str, Any]:
+    """The whole history as an export document, sessions in export order."""
     return {
         "format": FORMAT_TAG,
         "version": FORMAT_VERSION,
-        "sessions": [session_to_dict(r) for r in records],
+        "sessions": [session_to_dict(r) for r in export_order(records)],
     }
+
+
+def history_json(records: Iterable[SessionRecord]) -> bytes:
+    """The export file's bytes: the same history always gives the same bytes."""
+    return (json.dumps(history_document(records), indent=2) + "\n").encode("utf-8")
 
 
 def sessions_csv(records: list[SessionRecord]) -> str:

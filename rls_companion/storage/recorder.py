@@ -12,7 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -50,6 +50,7 @@ class SessionRecorder:
         self.db = db
         self.run_dir = run_dir
         self.session_id: str | None = None
+        self._started_at = datetime.min.replace(tzinfo=UTC)
         self._lock: IO[str] | None = None
         self._urges = 0
 
@@ -62,16 +63,32 @@ class SessionRecorder:
         with sessions.transaction(self.db):
             sessions.insert_session(self.db, record)
         self.session_id = record.id
+        self._started_at = record.started_at
         self._urges = 0
+
+    def _seen(self, now: datetime) -> datetime:
+        # If the wall clock was set back mid-session, never record an end
+        # before the start: the history must stay importable.
+        return max(now, self._started_at)
 
     def checkpoint(self, practice_seconds: float, now: datetime) -> None:
         if self.session_id is not None:
-            sessions.update_progress(self.db, self.session_id, practice_seconds, now)
+            sessions.update_progress(self.db, self.session_id, practice_seconds, self._seen(now))
 
-    def add_urge(self, urge: UrgeRecord) -> None:
+    def add_urge(self, urge: UrgeRecord) -> int:
+        """Save an urge episode the moment it starts; returns its number."""
+        if self.session_id is None:
+            raise RuntimeError("no session is being recorded")
+        seq = self._urges
+        sessions.insert_urge(self.db, self.session_id, seq, urge)
+        self._urges += 1
+        return seq
+
+    def update_urge(
+        self, seq: int, held_seconds: float, outcome: str, intensity: int | None
+    ) -> None:
         if self.session_id is not None:
-            sessions.insert_urge(self.db, self.session_id, self._urges, urge)
-            self._urges += 1
+            sessions.update_urge(self.db, self.session_id, seq, held_seconds, outcome, intensity)
 
     def set_ratings(self, before: int | None, after: int | None) -> None:
         if self.session_id is not None:
@@ -80,7 +97,7 @@ class SessionRecorder:
     def end(self, state: SessionState, practice_seconds: float, now: datetime) -> None:
         if self.session_id is None:
             return
-        sessions.update_progress(self.db, self.session_id, practice_seconds, now, state)
+        sessions.update_progress(self.db, self.session_id, practice_seconds, self._seen(now), state)
         self._release()
 
     def _release(self) -> None:

@@ -1,36 +1,360 @@
-"""History: the sessions so far, newest first."""
+"""History: streaks, a calendar of nights, two charts and the sessions themselves.
+
+The history is read once per refresh, and only while the page is on screen: a
+refresh asked for while it is hidden (a session just ended) waits until the
+page is shown. Every figure comes from `core.history_summary`, which takes its
+rules from `core.streaks`. Charts are built the first time there is something
+to chart, so QtCharts is never loaded at start-up.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rls_companion.core.describe import describe
+from PySide6.QtCore import QLocale, QPoint, Qt, Signal
+from PySide6.QtGui import QHideEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QBoxLayout,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rls_companion.context import Context
+from rls_companion.core.clock import Clock
+from rls_companion.core.describe import practice_words, when
+from rls_companion.core.history_summary import summarise
 from rls_companion.core.records import SessionRecord
+from rls_companion.core.streaks import StreakRules
+from rls_companion.storage import sessions
+from rls_companion.ui import history_export
+from rls_companion.ui.history_calendar import NightCalendar
+from rls_companion.ui.history_card import Card
+from rls_companion.ui.history_empty import EmptyHistory
+from rls_companion.ui.history_header import StreakHeader
+from rls_companion.ui.history_list import SessionList
+from rls_companion.ui.history_undo import UndoBar
+from rls_companion.ui.theme import Theme
+
+if TYPE_CHECKING:
+    from rls_companion.ui.history_charts import HistoryCharts
+
+CONTENT_MAX_WIDTH = 1100
+WIDE_CONTENT = 840  # room for 26 full-size weeks and a column of figures
+
+
+def section(title: str, parent: QWidget) -> QLabel:
+    label = QLabel(title, parent)
+    label.setProperty("role", "section")
+    return label
+
+
+def week_start() -> int:
+    """The locale's first day of the week, 0 Monday … 6 Sunday."""
+    return int(QLocale().firstDayOfWeek().value) - 1
 
 
 class HistoryView(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    start_requested = Signal()
+
+    def __init__(
+        self, context: Context, clock: Clock, theme: Theme, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self.context = context
+        self.clock = clock
+        self.theme = theme
+        self.records: list[SessionRecord] = []
+        self.deleted: SessionRecord | None = None
+        self.confirm_box: QMessageBox | None = None
+        self.charts: HistoryCharts | None = None
+        self._stale = True
+
         title = QLabel("History", self)
         title.setProperty("role", "title")
-        self.empty = QLabel("Your sessions will appear here.\nTonight could be the first.", self)
-        self.empty.setProperty("role", "subtitle")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.list = QListWidget(self)
-        self.list.setAccessibleName("Sessions, newest first")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 24, 48, 24)
-        layout.addWidget(title)
-        layout.addSpacing(16)
-        layout.addWidget(self.empty, 1)
-        layout.addWidget(self.list, 1)
+        self.status = QLabel("", self)
+        self.status.setProperty("role", "fine")
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.setProperty("role", "quiet")
+        self.export_button.setAccessibleName("Export the history to a file")
+        self.export_button.clicked.connect(self.choose_export_file)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.status)
+        top.addSpacing(12)
+        top.addWidget(self.export_button)
 
-    def show_sessions(self, records: list[SessionRecord]) -> None:
-        self.list.clear()
-        for record in records:
-            item = QListWidgetItem(describe(record))
-            item.setData(Qt.ItemDataRole.UserRole, record.id)
-            self.list.addItem(item)
-        self.empty.setVisible(not records)
-        self.list.setVisible(bool(records))
+        self.empty = EmptyHistory(self)
+        self.empty.start_requested.connect(self.start_requested)
+
+        page = QWidget()
+        self.page = page
+        self.header = StreakHeader(theme, page)
+        self.nights_card = Card(theme, page)
+        self.nights_card.body.addWidget(section("NIGHTS", self.nights_card))
+        self.calendar = NightCalendar(theme, self.nights_card)
+        self.nights_card.body.addSpacing(6)
+        self.nights_card.body.addWidget(self.calendar)
+        self.delete_button = QPushButton("Delete session…", page)
+        self.delete_button.setProperty("role", "quiet")
+        self.delete_button.setAccessibleName("Delete the selected session")
+        self.delete_button.setEnabled(False)
+        self.delete_button.clicked.connect(self.request_delete)
+        self.list = SessionList(theme, page)
+        self.list.delete_requested.connect(self.request_delete)
+        self.list.itemSelectionChanged.connect(self._selection_changed)
+        self.list.currentRowChanged.connect(self._keep_current_in_view)
+        self.more_button = QPushButton("", page)
+        self.more_button.setProperty("role", "quiet")
+        self.more_button.clicked.connect(self._show_more)
+
+        sessions_row = QHBoxLayout()
+        sessions_row.addWidget(section("SESSIONS", page), 1)
+        sessions_row.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignBottom)
+        more_row = QHBoxLayout()
+        more_row.addStretch(1)
+        more_row.addWidget(self.more_button)
+        more_row.addStretch(1)
+        # Wide: the figures stand in a column beside the calendar; narrow: in a row above it.
+        self.overview = QBoxLayout(QBoxLayout.Direction.RightToLeft)
+        self.overview.setSpacing(16)
+        self.overview.addWidget(self.header)
+        self.overview.addWidget(self.nights_card, 1)
+        self.column = QVBoxLayout()
+        self.column.setSpacing(16)
+        self.column.addLayout(self.overview)
+        self.charts_at = self.column.count()  # the charts go here once built
+        self.column.addSpacing(8)
+        self.column.addLayout(sessions_row)
+        self.column.addWidget(self.list)
+        self.column.addLayout(more_row)
+        self.column.addStretch(1)
+        centred = QHBoxLayout(page)
+        centred.setContentsMargins(0, 8, 14, 24)  # room for the scroll bar
+        centred.addLayout(self.column)
+        self.scroller = QScrollArea(self)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroller.setWidget(page)
+
+        self.undo_bar = UndoBar(theme, self)
+        self.undo_bar.undo_requested.connect(self.undo)
+        self.undo_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self)
+        self.undo_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_shortcut.setEnabled(False)
+        self.undo_shortcut.activated.connect(self.undo)
+
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(48, 24, 48, 20)
+        self.outer.addLayout(top)
+        self.outer.addSpacing(12)
+        self.outer.addWidget(self.empty, 1)
+        self.outer.addWidget(self.scroller, 1)
+        self.outer.addSpacing(8)
+        self.outer.addWidget(self.undo_bar)
+        for first, second in (
+            (self.export_button, self.list),
+            (self.list, self.delete_button),
+            (self.delete_button, self.more_button),
+            (self.more_button, self.undo_bar.undo_button),
+        ):
+            QWidget.setTabOrder(first, second)
+        self.empty.hide()
+        self.scroller.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        side = 48 + max(0, (self.width() - 2 * 48 - CONTENT_MAX_WIDTH) // 2)
+        self.outer.setContentsMargins(side, 24, side, 20)
+        wide = self.width() - 2 * side >= WIDE_CONTENT
+        if wide != self.header.column:
+            self.header.set_column(wide)
+            self.overview.setDirection(
+                QBoxLayout.Direction.RightToLeft if wide else QBoxLayout.Direction.TopToBottom
+            )
+
+    # -- loading -------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read the history again, now if the page is on screen, else when it is shown."""
+        self._stale = True
+        if self.isVisible():
+            self._load()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._load()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._forget_deleted()  # leaving the page makes a deletion final
+
+    def _load(self) -> None:
+        self._stale = False
+        self.status.clear()
+        self._show(sessions.list_sessions(self.context.db))
+
+    def rules(self) -> StreakRules:
+        values = self.context.settings.values
+        return StreakRules(
+            int(values["streak.rollover_hour"]), int(values["streak.min_practice_minutes"])
+        )
+
+    def _show(self, records: list[SessionRecord], keep_shown: bool = False) -> None:
+        """Show `records` (newest first) without reading the database."""
+        self.records = records
+        has_any = bool(records)
+        self.empty.setVisible(not has_any)
+        self.scroller.setVisible(has_any)
+        self.export_button.setVisible(has_any)
+        if not has_any:
+            return
+        rules = self.rules()
+        starts_on = week_start()
+        summary = summarise(records, self.now(), rules, week_start=starts_on)
+        visible = bool(self.context.settings.values["streak.visible"])
+        self.header.show_stats(summary.stats, visible)
+        self.calendar.set_nights(
+            summary.calendar, summary.tonight, rules.min_practice_minutes, starts_on
+        )
+        self._charts().show_summary(summary, rules.min_practice_minutes)
+        self.list.show_records(records, keep_shown)
+        self._update_more()
+        self._selection_changed()
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def _charts(self) -> HistoryCharts:
+        if self.charts is None:
+            from rls_companion.ui.history_charts import HistoryCharts
+
+            self.charts = HistoryCharts(self.theme, self.page)
+            self.column.insertWidget(self.charts_at, self.charts)
+            self.charts.show()  # now, not at the next turn of the event loop
+        return self.charts
+
+    def _show_more(self) -> None:
+        first_new = self.list.count()
+        self.list.show_more()
+        self._update_more()
+        self.list.setCurrentRow(first_new)
+        self.list.setFocus()
+
+    def _update_more(self) -> None:
+        remaining = self.list.remaining
+        self.more_button.setText(f"Show earlier sessions ({remaining:,} more)")
+        self.more_button.setAccessibleName(f"Show earlier sessions, {remaining} more")
+        self.more_button.setVisible(remaining > 0)
+
+    def _selection_changed(self) -> None:
+        self.delete_button.setEnabled(self.list.current_id() is not None)
+
+    def _keep_current_in_view(self, row: int) -> None:
+        item = self.list.item(row)
+        if item is None:
+            return
+        rect = self.list.visualItemRect(item)
+        at = self.list.viewport().mapTo(self.page, rect.topLeft())
+        centre = at + QPoint(0, rect.height() // 2)
+        self.scroller.ensureVisible(centre.x(), centre.y(), 0, rect.height())
+
+    # -- deleting ----------------------------------------------------------------------
+    def record(self, session_id: str) -> SessionRecord | None:
+        return next((r for r in self.records if r.id == session_id), None)
+
+    def request_delete(self) -> None:
+        """Ask before deleting the selected session (the dialog does not block)."""
+        session_id = self.list.current_id()
+        record = self.record(session_id) if session_id else None
+        if record is None:
+            return
+        box = QMessageBox(self)
+        box.setWindowTitle("Delete session")
+        box.setText("Delete this session from your history?")
+        box.setInformativeText(
+            f"{when(record)}  ·  {practice_words(record)}\n\n"
+            "It will no longer count towards your nights.\nYou can undo straight after."
+        )
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: QAbstractButton) -> None:
+            self.confirm_box = None
+            if button is delete:
+                self.delete_session(record.id)
+            else:
+                self.list.setFocus()
+
+        box.buttonClicked.connect(answered)
+        self.confirm_box = box
+        box.open()
+
+    def delete_session(self, session_id: str) -> None:
+        removed = sessions.delete_session(self.context.db, session_id)
+        if removed is None:
+            return
+        row = self.list.currentRow()
+        self.deleted = removed
+        self._show([r for r in self.records if r.id != session_id], keep_shown=True)
+        if self.records:
+            self.list.setCurrentRow(min(row, self.list.count() - 1))
+            self.list.setFocus()
+        self.undo_bar.offer(when(removed))
+        self.undo_shortcut.setEnabled(True)
+
+    def undo(self) -> None:
+        record = self.deleted
+        if record is None:
+            return
+        sessions.restore_session(self.context.db, record)
+        self._forget_deleted()
+        records = sorted([*self.records, record], key=lambda r: (r.started_at, r.id), reverse=True)
+        self._show(records, keep_shown=True)
+        self.list.select_id(record.id)
+        self._update_more()
+        self.list.setFocus()
+
+    def _forget_deleted(self) -> None:
+        self.deleted = None
+        self.undo_bar.hide()
+        self.undo_shortcut.setEnabled(False)
+
+    # -- exporting -------------------------------------------------------------------------
+    def choose_export_file(self) -> None:
+        suggested = Path.home() / f"rls-companion-history-{self.now():%Y-%m-%d}.json"
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export history", str(suggested), history_export.file_filter()
+        )
+        if path:
+            self.export_to(*history_export.chosen_format(path, chosen))
+
+    def export_to(self, path: Path, fmt: str) -> None:
+        try:
+            count = history_export.export_to(self.context.db, path, fmt)
+        except OSError as problem:
+            self.status.setText(f"Could not save: {problem.strerror or problem}")
+            return
+        noun = "session" if count == 1 else "sessions"
+        self.status.setText(f"Saved {count:,} {noun} to {path.name}")
+
+    # -- look ------------------------------------------------------------------------------
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        for part in (self.header, self.nights_card, self.calendar, self.list, self.undo_bar):
+            part.set_theme(theme)
+        if self.charts is not None:
+            self.charts.set_theme(theme)

@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
 from rls_companion.context import Context
 from rls_companion.core.clock import Clock
 from rls_companion.core.session import Kind
-from rls_companion.storage import sessions
+from rls_companion.storage import urge_progress
 from rls_companion.ui import theme as themes
 from rls_companion.ui.history_view import HistoryView
 from rls_companion.ui.session_controller import FADE_OUT_MS, SessionController
 from rls_companion.ui.session_view import SessionView
 from rls_companion.ui.settings_view import SettingsView
 from rls_companion.ui.start_view import StartView
+from rls_companion.ui.urge_controller import UrgeController
 
 
 class MainWindow(QMainWindow):
@@ -39,11 +40,12 @@ class MainWindow(QMainWindow):
         self.theme = themes.resolve(str(values["appearance.theme"]))
 
         self.controller = SessionController(context, clock, self)
+        self.urges = UrgeController(self.controller, self._urge_target, self)
         self.start_view = StartView()
         self.session_view = SessionView(
-            self.controller, self.theme, bool(values["appearance.reduced_motion"])
+            self.controller, self.urges, self.theme, bool(values["appearance.reduced_motion"])
         )
-        self.history_view = HistoryView()
+        self.history_view = HistoryView(context, clock, self.theme)
         self.settings_view = SettingsView(context.settings)
         self.pages = QStackedWidget()
         for page in (self.start_view, self.session_view, self.history_view, self.settings_view):
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.start_view.start_requested.connect(self.start_session)
+        self.history_view.start_requested.connect(self.start_session)
         self.session_view.back_requested.connect(lambda: self.show_page(self.start_view))
         self.settings_view.changed.connect(self._setting_changed)
         self.controller.ended.connect(lambda _state: self._refresh_history())
@@ -89,8 +92,19 @@ class MainWindow(QMainWindow):
         self.escape.activated.connect(self._escape)
         self.fullscreen = QShortcut(QKeySequence(Qt.Key.Key_F11), self)
         self.fullscreen.activated.connect(self.toggle_fullscreen)
+        self.quit = QShortcut(QKeySequence(QKeySequence.StandardKey.Quit), self)
+        self.quit.activated.connect(self.close)
         self.skip = QShortcut(QKeySequence(Qt.Key.Key_S), self)
         self.skip.activated.connect(self.controller.skip_stage)
+        self.urge_key = QShortcut(QKeySequence(Qt.Key.Key_U), self)
+        self.urge_key.activated.connect(lambda: self.urges.mark())
+        self.move_key = QShortcut(QKeySequence(Qt.Key.Key_M), self)
+        self.move_key.activated.connect(self.urges.move_now)
+        self.rating_keys = []
+        for digit in range(10):
+            key = QShortcut(QKeySequence(str(digit)), self)
+            key.activated.connect(lambda d=digit: self._digit(d))
+            self.rating_keys.append(key)
 
         self.apply_theme()
         self.show_page(self.start_view)
@@ -124,6 +138,8 @@ class MainWindow(QMainWindow):
             if view is page:
                 self.nav_buttons[name].setChecked(True)
         self.space.setEnabled(page in (self.start_view, self.session_view))
+        for key in (self.urge_key, self.move_key, self.skip, *self.rating_keys):
+            key.setEnabled(in_session)
         if page is self.start_view:
             self.start_view.start_button.setFocus()
 
@@ -132,7 +148,7 @@ class MainWindow(QMainWindow):
         self.controller.start(kind, minutes)
 
     def _refresh_history(self) -> None:
-        self.history_view.show_sessions(sessions.list_sessions(self.context.db))
+        self.history_view.refresh()
 
     # -- keys --------------------------------------------------------------
     def _space(self) -> None:
@@ -148,6 +164,15 @@ class MainWindow(QMainWindow):
             self.showNormal()
         elif self.pages.currentWidget() is not self.start_view:
             self.show_page(self.start_view)
+
+    def _digit(self, digit: int) -> None:
+        if self.urges.active:
+            self.urges.rate(digit)
+
+    def _urge_target(self) -> int:
+        return urge_progress.current_target(
+            self.context.db, self.context.settings.values, self.clock.now()
+        )
 
     def toggle_fullscreen(self) -> None:
         if self.isFullScreen():
@@ -168,6 +193,7 @@ class MainWindow(QMainWindow):
             app.setPalette(themes.palette(self.theme))
             app.setStyleSheet(themes.style_sheet(self.theme))
         self.session_view.set_theme(self.theme, bool(values["appearance.reduced_motion"]))
+        self.history_view.set_theme(self.theme)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller.active:

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFont, QPainter, QRadialGradient
+from PySide6.QtGui import QFont, QPainter, QPen, QRadialGradient
 
 from rls_companion.core.breathing import PHASE_WORDS, BreathState, Phase
 from rls_companion.ui.theme import Theme
@@ -27,6 +27,8 @@ class Frame:
     progress: float  # 0..1 through the session
     paused: bool
     reduced_motion: bool
+    urge_progress: float | None = None  # 0..1 towards the urge target, while one runs
+    urge_lines: tuple[str, ...] = ()  # prompt, count and safety line of an urge episode
 
 
 def countdown_text(breath: BreathState) -> str:
@@ -42,8 +44,8 @@ def paint_frame(p: QPainter, rect: QRectF, theme: Theme, frame: Frame) -> None:
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     p.fillRect(rect, theme.color("background"))
     fade = frame.fade
-    center = QPointF(rect.center().x(), rect.top() + rect.height() * 0.46)
-    r_max = min(rect.width(), rect.height()) * 0.30
+    center = QPointF(rect.center().x(), rect.top() + rect.height() * 0.38)
+    r_max = min(rect.width(), rect.height()) * 0.26
     level = frame.breath.level
     if frame.reduced_motion:
         radius = r_max * 0.78
@@ -52,6 +54,8 @@ def paint_frame(p: QPainter, rect: QRectF, theme: Theme, frame: Frame) -> None:
         radius = r_max * (0.52 + 0.48 * level)
         glow = 0.55 + 0.45 * level
     _paint_orb(p, center, radius, theme, fade * glow)
+    if frame.urge_progress is not None:
+        _paint_urge_ring(p, center, r_max * 1.06, theme, frame.urge_progress)
 
     word = "Paused" if frame.paused else PHASE_WORDS[frame.breath.phase]
     text_alpha = 0.35 + 0.65 * fade
@@ -60,7 +64,7 @@ def paint_frame(p: QPainter, rect: QRectF, theme: Theme, frame: Frame) -> None:
     big.setWeight(QFont.Weight.Light)
     p.setFont(big)
     p.setPen(theme.color("text", text_alpha))
-    words_top = center.y() + r_max + rect.height() * 0.05
+    words_top = center.y() + r_max + rect.height() * 0.04
     line = big.pixelSize() * 1.6
     p.drawText(
         QRectF(rect.left(), words_top, rect.width(), line), Qt.AlignmentFlag.AlignCenter, word
@@ -73,11 +77,13 @@ def paint_frame(p: QPainter, rect: QRectF, theme: Theme, frame: Frame) -> None:
     sub = "Space to continue" if frame.paused else countdown_text(frame.breath)
     if frame.reduced_motion and not frame.paused:
         sub = f"{_reduced_hint(frame.breath.phase)} · {sub}"
+    sub_line = small.pixelSize() * 1.8
     p.drawText(
-        QRectF(rect.left(), words_top + line, rect.width(), small.pixelSize() * 1.8),
+        QRectF(rect.left(), words_top + line, rect.width(), sub_line),
         Qt.AlignmentFlag.AlignCenter,
         sub,
     )
+    _paint_urge_lines(p, rect, words_top + line + sub_line, small, theme, frame.urge_lines)
 
     margin = max(rect.width() * 0.04, 24.0)
     p.setPen(theme.color("muted", text_alpha))
@@ -94,6 +100,22 @@ def paint_frame(p: QPainter, rect: QRectF, theme: Theme, frame: Frame) -> None:
         f"{clock_text(frame.remaining_seconds)} left",
     )
     _paint_progress(p, rect, margin, theme, frame.progress, text_alpha)
+
+
+def _paint_urge_lines(
+    p: QPainter, rect: QRectF, top: float, font: QFont, theme: Theme, lines: tuple[str, ...]
+) -> None:
+    """The urge prompt (largest), then the count and the safety line."""
+    y = top
+    for i, text in enumerate(lines):
+        line_font = QFont(font)
+        if i == 0:
+            line_font.setPixelSize(round(font.pixelSize() * 1.15))
+        p.setFont(line_font)
+        p.setPen(theme.color("text" if i == 0 else "muted", 0.9 if i == 0 else 0.8))
+        height = line_font.pixelSize() * 1.5
+        p.drawText(QRectF(rect.left(), y, rect.width(), height), Qt.AlignmentFlag.AlignCenter, text)
+        y += height
 
 
 def _reduced_hint(phase: Phase) -> str:
@@ -114,6 +136,22 @@ def _paint_orb(p: QPainter, center: QPointF, radius: float, theme: Theme, streng
     body.setColorAt(1.0, theme.color("orb", 0.0))
     p.setBrush(body)
     p.drawEllipse(center, radius, radius)
+
+
+def _paint_urge_ring(
+    p: QPainter, center: QPointF, radius: float, theme: Theme, progress: float
+) -> None:
+    """A calm arc that fills clockwise from the top towards the urge target."""
+    box = QRectF(center.x() - radius, center.y() - radius, 2 * radius, 2 * radius)
+    pen = QPen(theme.color("faint", 0.7), 3.0)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setPen(pen)
+    p.drawEllipse(box)
+    pen.setColor(theme.color("accent", 0.9))
+    pen.setWidthF(4.0)
+    p.setPen(pen)
+    p.drawArc(box, 90 * 16, -round(360 * 16 * min(max(progress, 0.0), 1.0)))
 
 
 def _paint_progress(

@@ -28,8 +28,8 @@ HEARTBEAT_MS = 500
 # Wall time running this much ahead of monotonic time means the computer slept.
 SUSPEND_JUMP_SECONDS = 20.0
 SOUND_TAIL_MS = 1500
-# Long enough for the sound to ramp down (0.4 s) after the buffered audio.
-FADE_OUT_MS = 650
+# Long enough for the buffered audio (0.5 s) to play out and the sound to ramp down (0.4 s).
+FADE_OUT_MS = 1100
 
 
 class SessionController(QObject):
@@ -37,6 +37,9 @@ class SessionController(QObject):
     changed = Signal()
     ended = Signal(str)
     notice = Signal(str)
+    heartbeat = Signal()
+    checkpointing = Signal()
+    ending = Signal()  # about to end: last chance to save what belongs to it
 
     def __init__(self, context: Context, clock: Clock, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -159,10 +162,18 @@ class SessionController(QObject):
         self._sink = None
         self._mixer = None
 
+    def schedule_chime(self, at_practice: float) -> int | None:
+        return self._mixer.schedule_chime(at_practice) if self._mixer is not None else None
+
+    def cancel_chime(self, handle: int) -> None:
+        if self._mixer is not None:
+            self._mixer.cancel(handle)
+
     def _save_checkpoint(self) -> None:
         if self.run is not None:
             self.recorder.checkpoint(self.run.practice_seconds(), self.clock.now())
             self._last_checkpoint = self.clock.monotonic()
+            self.checkpointing.emit()
 
     def _beat(self) -> None:
         run = self.run
@@ -175,6 +186,7 @@ class SessionController(QObject):
             log.info("computer slept for about %.0f s: pausing the session", slept)
             run.pause()
             self.changed.emit()
+        self.heartbeat.emit()
         if run.is_due_to_finish():
             self._end(SessionState.COMPLETED)
             return
@@ -189,6 +201,7 @@ class SessionController(QObject):
         run = self.run
         if run is None or not run.active:
             return
+        self.ending.emit()
         if state is SessionState.COMPLETED:
             run.finish()
         else:

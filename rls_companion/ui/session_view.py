@@ -17,16 +17,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStackedLayout,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from rls_companion.core.session import FADE_IN_SECONDS, KIND_TITLES, Kind, RunState, StageKind
+from rls_companion.core.urge import SAFETY_LINE
 from rls_companion.ui.orb import Frame, clock_text, paint_frame
 from rls_companion.ui.session_controller import SessionController
 from rls_companion.ui.theme import Theme
+from rls_companion.ui.urge_controller import UrgeController
+from rls_companion.ui.urge_panel import UrgeControls, ending_words
 
 FRAME_MS = 33
+URGE_AFTERGLOW_SECONDS = 6.0
 
 
 class OrbCanvas(QWidget):
@@ -54,12 +59,14 @@ class SessionView(QWidget):
     def __init__(
         self,
         controller: SessionController,
+        urges: UrgeController,
         theme: Theme,
         reduced_motion: bool,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.controller = controller
+        self.urges = urges
         self.theme = theme
         self.reduced_motion = reduced_motion
         self._phase_name = ""
@@ -78,7 +85,10 @@ class SessionView(QWidget):
         self.skip_button.setAccessibleName("Skip to the next stage")
         self.stop_button = QPushButton("Stop", self)
         self.stop_button.setAccessibleName("Stop the session (Escape)")
-        for button in (self.pause_button, self.skip_button, self.stop_button):
+        self.urge_button = QPushButton("Urge to move  (U)", self)
+        self.urge_button.setAccessibleName("Mark an urge to move and start the urge timer (U)")
+        self.urge_button.clicked.connect(lambda: urges.mark())
+        for button in (self.urge_button, self.pause_button, self.skip_button, self.stop_button):
             button.setProperty("role", "quiet")
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.pause_button.clicked.connect(controller.toggle_pause)
@@ -91,21 +101,39 @@ class SessionView(QWidget):
         hint = QLabel("Space pause · Esc stop · F11 full screen", self)
         hint.setProperty("role", "fine")
 
-        controls = QHBoxLayout()
-        controls.setContentsMargins(32, 8, 32, 20)
+        session_row = QWidget(self)
+        controls = QHBoxLayout(session_row)
+        controls.setContentsMargins(0, 0, 0, 0)
         controls.setSpacing(12)
         controls.addWidget(hint)
         controls.addStretch(1)
+        controls.addWidget(self.urge_button)
         controls.addWidget(self.pause_button)
         controls.addWidget(self.skip_button)
         controls.addWidget(self.stop_button)
+        self.urge_controls = UrgeControls(urges, self)
+        urge_row = QWidget(self)
+        urge_layout = QHBoxLayout(urge_row)
+        urge_layout.setContentsMargins(0, 0, 0, 0)
+        urge_layout.addStretch(1)
+        urge_layout.addWidget(self.urge_controls)
+        urge_layout.addStretch(1)
+        # The urge controls take the place of the session buttons, so the
+        # picture never jumps when an urge starts or ends.
+        self.bottom = QStackedWidget(self)
+        self.bottom.setContentsMargins(32, 8, 32, 20)
+        self.bottom.addWidget(session_row)
+        self.bottom.addWidget(urge_row)
+        self.bottom.setFixedHeight(78)
+        urges.started.connect(self._show_urge_controls)
+        urges.ended.connect(lambda _o, _h: self.bottom.setCurrentIndex(0))
         running = QWidget(self)
         running_layout = QVBoxLayout(running)
         running_layout.setContentsMargins(0, 0, 0, 0)
         running_layout.setSpacing(0)
         running_layout.addWidget(self.canvas, 1)
         running_layout.addWidget(self.notice_label)
-        running_layout.addLayout(controls)
+        running_layout.addWidget(self.bottom)
 
         self.end_card = self._build_end_card()
         self._pages = QStackedLayout(self)
@@ -157,7 +185,30 @@ class SessionView(QWidget):
             progress=position / run.planned_seconds,
             paused=run.state is RunState.PAUSED,
             reduced_motion=self.reduced_motion,
+            urge_progress=(
+                self.urges.episode.progress(self.controller.clock.monotonic())
+                if self.urges.episode is not None
+                else None
+            ),
+            urge_lines=self.urge_lines(),
         )
+
+    def _show_urge_controls(self) -> None:
+        self.bottom.setCurrentIndex(1)
+        self.urge_controls.move_button.setFocus()
+
+    def urge_lines(self) -> tuple[str, ...]:
+        """What the urge timer says on screen: the prompt and count while it
+        runs, a kind word for a few seconds after, and always the safety line."""
+        now = self.controller.clock.monotonic()
+        episode = self.urges.episode
+        if episode is not None:
+            count = f"{int(episode.elapsed(now))} s  ·  towards {episode.target_seconds} s"
+            return (episode.prompt(now), count, SAFETY_LINE)
+        result = self.urges.last_result
+        if result is not None and now - result[2] < URGE_AFTERGLOW_SECONDS:
+            return (ending_words(result[0], result[1]), SAFETY_LINE)
+        return ()
 
     def after_paint(self, frame: Frame) -> None:
         """Decide when the next repaint is due."""
@@ -173,16 +224,13 @@ class SessionView(QWidget):
         run, plan = self.controller.run, self.controller.plan
         if run is None or plan is None or run.state is not RunState.RUNNING:
             return False
-        if self.reduced_motion is False and plan.state_at(run.practice_seconds()).moving:
+        if self.urges.active or self.urge_lines() or plan.state_at(run.practice_seconds()).moving:
             return True
         position = run.position()
         last = run.timeline.stages[-1]
-        fading = position < FADE_IN_SECONDS or (
+        return position < FADE_IN_SECONDS or (
             last.kind is StageKind.WIND_DOWN and position >= last.start
         )
-        if self.reduced_motion:
-            return fading or plan.state_at(run.practice_seconds()).moving
-        return fading
 
     def _visible_on_screen(self) -> bool:
         window = self.window()
@@ -225,6 +273,7 @@ class SessionView(QWidget):
     def _on_started(self) -> None:
         self._pages.setCurrentIndex(0)
         self.notice_label.hide()
+        self.urge_button.setVisible(self.urges.enabled)
         self.pause_button.setText("Pause")
         self.canvas.update()
 

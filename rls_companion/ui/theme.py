@@ -137,6 +137,12 @@ def style_sheet(t: Theme) -> str:
     QPushButton[role="quiet"] {{ background: transparent; color: {t.muted};
         border: 1px solid {t.faint}; }}
     QPushButton[role="quiet"]:focus {{ color: {t.text}; border-color: {t.accent}; }}
+    QPushButton[role="chip"] {{ background: {t.surface}; color: {t.muted};
+        border: 1px solid {t.faint}; border-radius: 15px; padding: 0; min-width: 30px;
+        max-width: 30px; min-height: 30px; max-height: 30px; font-size: 13px; }}
+    QPushButton[role="chip"]:checked {{ background: {t.accent}; color: {t.accent_text};
+        border-color: {t.accent}; }}
+    QPushButton[role="chip"]:focus {{ border-color: {t.accent}; }}
     QComboBox, QSpinBox, QDoubleSpinBox {{ background: {t.surface}; color: {t.text};
         border: 1px solid {t.faint}; border-radius: 8px; padding: 5px 10px; min-width: 150px; }}
     QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus {{ border-color: {t.accent}; }}

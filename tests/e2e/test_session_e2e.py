@@ -184,3 +184,41 @@ def test_config_cli_validates_and_round_trips(command: list[str], app_env: dict[
         == 0
     )
     assert cli(command, app_env, "config", "get", "breathing.breaths_per_minute").stdout == "5.5\n"
+
+
+def _focus_window(env: dict[str, str]) -> str:
+    found: list[str] = []
+
+    def visible() -> bool:
+        out = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--name", "RLS Companion"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        found[:] = out.stdout.split()
+        return bool(found)
+
+    assert wait_for(visible, timeout=30)
+    subprocess.run(["xdotool", "windowfocus", "--sync", found[0]], env=env, check=True, timeout=10)
+    return found[0]
+
+
+def test_quitting_from_the_keyboard_mid_session_saves_and_exits_cleanly(
+    command: list[str], app_env: dict[str, str]
+) -> None:
+    app = subprocess.Popen([*command], env=app_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _focus_window(app_env)
+        subprocess.run(["xdotool", "key", "space"], env=app_env, check=True, timeout=10)
+        assert wait_for(lambda: _started(command, app_env) is not None, timeout=30)
+        subprocess.run(["xdotool", "key", "ctrl+q"], env=app_env, check=True, timeout=10)
+        _out, err = app.communicate(timeout=30)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert app.returncode == 0
+    assert err.decode().strip() == ""
+    [record] = history(command, app_env)
+    assert record["completed"] is False and record["interrupted"] is False

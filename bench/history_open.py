@@ -1,0 +1,190 @@
+"""How long the History screen takes to open with ten years of nightly history.
+
+Budget (ENGINEERING.md): 3,650 sessions and about 40,000 urges, history view
+opens in under 150 ms. The figure is the wall time of
+`MainWindow.show_page(history_view)` plus event processing until the page has
+painted, the first time (QtCharts is loaded then) and again on later visits.
+It also prints where the time goes: reading the history from the database,
+arranging the figures, and the rest (widgets and painting).
+
+Run inside the virtual environment:
+
+    python bench/history_open.py              # builds a temporary 10-year history
+    python bench/history_open.py --data-dir DIR   # uses an existing data folder
+
+Qt runs offscreen unless QT_QPA_PLATFORM says otherwise. The exit status is 0
+only when the first opening is within the budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+BUDGET_MS = 150.0
+NIGHTS = 3650
+URGES_PER_SESSION = 11
+
+T = TypeVar("T")
+
+
+def build_history(data_dir: Path, nights: int = NIGHTS, urges: int = URGES_PER_SESSION) -> None:
+    """One session a night for `nights` nights up to last night, each with `urges` urges."""
+    from rls_companion.context import open_context
+    from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
+    from rls_companion.storage import sessions
+
+    rnd = random.Random(3650)
+    context = open_context(str(data_dir))
+    db = context.db
+    evening = datetime.now().astimezone().replace(hour=22, minute=30, second=0, microsecond=0)
+    with sessions.transaction(db):
+        for night in range(nights, 0, -1):
+            start = evening - timedelta(days=night, minutes=rnd.randint(-45, 90))
+            practice = rnd.choice((1200.0, 1200.0, 900.0, 600.0, 240.0))
+            sessions.insert_session(
+                db,
+                SessionRecord(
+                    id=str(uuid.UUID(int=rnd.getrandbits(128), version=4)),
+                    started_at=start,
+                    ended_at=start + timedelta(seconds=practice + 5),
+                    kind="bedtime",
+                    planned_seconds=1200,
+                    practice_seconds=practice,
+                    state=SessionState.COMPLETED if practice >= 1200 else SessionState.STOPPED,
+                    pattern="resonance",
+                    breaths_per_minute=6.0,
+                    rating_before=rnd.randint(3, 8),
+                    rating_after=rnd.randint(0, 5),
+                    urges=tuple(
+                        UrgeRecord(
+                            start + timedelta(seconds=90 + 60 * n),
+                            30,
+                            rnd.uniform(5.0, 40.0),
+                            rnd.choice(("held", "moved")),
+                            rnd.randint(0, 8),
+                        )
+                        for n in range(urges)
+                    ),
+                ),
+            )
+    context.settings.set("audio.backend", "none")
+    context.close()
+
+
+def best_of(runs: int, work: Callable[[], T]) -> tuple[float, T]:
+    times = []
+    result: T | None = None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = work()
+        times.append((time.perf_counter() - started) * 1000.0)
+    assert result is not None
+    return min(times), result
+
+
+def measure(data_dir: Path, repeats: int) -> bool:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from rls_companion.context import open_context
+    from rls_companion.core.clock import SystemClock
+    from rls_companion.core.history_summary import summarise
+    from rls_companion.storage import sessions
+    from rls_companion.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    context = open_context(str(data_dir))
+    window = MainWindow(context, SystemClock())
+    view = window.history_view
+    window.resize(1000, 700)
+    window.show()
+    for _ in range(3):
+        app.processEvents()
+
+    class PaintWatch(QObject):
+        last = 0.0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if (
+                event.type() == QEvent.Type.Paint
+                and isinstance(watched, QWidget)
+                and (watched is view or view.isAncestorOf(watched))
+            ):
+                self.last = time.perf_counter()
+            return False
+
+    watch = PaintWatch()
+    app.installEventFilter(watch)
+
+    def open_once() -> float:
+        window.show_page(window.start_view)
+        app.processEvents()
+        watch.last = 0.0
+        started = time.perf_counter()
+        window.show_page(view)
+        app.processEvents()
+        app.processEvents()  # a second pass catches any layout that settles late
+        if watch.last == 0.0:
+            raise RuntimeError("the history view did not paint")
+        return (watch.last - started) * 1000.0
+
+    first = open_once()
+    later = [open_once() for _ in range(repeats)]
+    app.removeEventFilter(watch)
+
+    load_ms, records = best_of(3, lambda: sessions.list_sessions(context.db))
+    rules = view.rules()
+    summary_ms, _ = best_of(3, lambda: summarise(records, window.clock.now(), rules))
+    urges = sum(len(r.urges) for r in records)
+    window.close()
+    context.close()
+
+    later_ms = statistics.median(later)
+    print(f"History: {len(records):,} sessions, {urges:,} urges, Qt platform {app.platformName()}")
+    print(f"{'figure':<44}{'measured':>12}{'budget':>12}  verdict")
+    rows = (
+        ("history view opens, first time", first),
+        (f"history view opens again (median of {repeats})", later_ms),
+    )
+    for name, value in rows:
+        verdict = "ok" if value < BUDGET_MS else "OVER"
+        print(f"{name:<44}{value:>9.1f} ms{BUDGET_MS:>9.0f} ms  {verdict}")
+    print("where the time goes (best of 3):")
+    print(f"  {'reading the history (list_sessions)':<42}{load_ms:>9.1f} ms")
+    print(f"  {'figures (core.history_summary.summarise)':<42}{summary_ms:>9.1f} ms")
+    rest = later_ms - load_ms - summary_ms
+    print(f"  {'widgets and painting (the rest, later visits)':<42}{rest:>9.1f} ms")
+    return first < BUDGET_MS
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--data-dir", type=Path, help="use this data folder instead of building one"
+    )
+    parser.add_argument("--repeats", type=int, default=5, help="later visits to time")
+    args = parser.parse_args(argv)
+    if args.data_dir is not None:
+        return 0 if measure(args.data_dir, args.repeats) else 1
+    with tempfile.TemporaryDirectory(prefix="rls-history-bench-") as folder:
+        data_dir = Path(folder)
+        started = time.perf_counter()
+        build_history(data_dir)
+        print(f"(built {NIGHTS:,} nights in {time.perf_counter() - started:.1f} s)")
+        return 0 if measure(data_dir, args.repeats) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

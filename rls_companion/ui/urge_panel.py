@@ -1,0 +1,61 @@
+"""The urge controls: a one-tap 0–10 strength and "Move now", shown in place
+of the session buttons while an urge episode runs (so nothing else moves)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from rls_companion.ui.urge_controller import UrgeController
+
+
+def ending_words(outcome: str, held: float) -> str:
+    seconds = f"{held:.0f} second{'s' if round(held) != 1 else ''}"
+    if outcome == "held":
+        return f"You stayed with it for {seconds}. Move whenever you like."
+    return f"You sat with it for {seconds} and chose to move. That is always fine."
+
+
+class UrgeControls(QWidget):
+    def __init__(self, urges: UrgeController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.urges = urges
+        self.setAccessibleName("Urge timer controls")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        ask = QLabel("How strong, 0–10?", self)
+        ask.setProperty("role", "fine")
+        layout.addWidget(ask)
+        self.rating_buttons = QButtonGroup(self)
+        for value in range(11):
+            button = QPushButton(str(value), self)
+            button.setProperty("role", "chip")
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setAccessibleName(f"Strength {value} of 10")
+            self.rating_buttons.addButton(button, value)
+            layout.addWidget(button)
+        self.rating_buttons.idClicked.connect(urges.rate)
+        layout.addSpacing(18)
+        self.move_button = QPushButton("Move now  (M)", self)
+        self.move_button.setProperty("role", "quiet")
+        self.move_button.setAccessibleName("Move now (M)")
+        self.move_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.move_button.clicked.connect(urges.move_now)
+        layout.addWidget(self.move_button)
+        urges.started.connect(self._reset)
+        urges.changed.connect(self._show_rating)
+
+    def _reset(self) -> None:
+        self.rating_buttons.setExclusive(False)
+        for button in self.rating_buttons.buttons():
+            button.setChecked(False)
+        self.rating_buttons.setExclusive(True)
+
+    def _show_rating(self) -> None:
+        episode = self.urges.episode
+        if episode is not None and episode.intensity is not None:
+            button = self.rating_buttons.button(episode.intensity)
+            if button is not None:
+                button.setChecked(True)
