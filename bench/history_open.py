@@ -3,9 +3,11 @@
 Budget (ENGINEERING.md): 3,650 sessions and about 40,000 urges, history view
 opens in under 150 ms. The figure is the wall time of
 `MainWindow.show_page(history_view)` plus event processing until the page has
-painted, the first time (QtCharts is loaded then) and again on later visits.
-It also prints where the time goes: reading the history from the database,
-arranging the figures, and the rest (widgets and painting).
+painted: the first time (the history is read and QtCharts loaded), on later
+visits when nothing changed (the history is not read again), and on later
+visits after a change (read again). It also prints where the time goes:
+reading the history from the database, arranging the figures, and the rest
+(widgets and painting).
 
 Run inside the virtual environment:
 
@@ -13,7 +15,7 @@ Run inside the virtual environment:
     python bench/history_open.py --data-dir DIR   # uses an existing data folder
 
 Qt runs offscreen unless QT_QPA_PLATFORM says otherwise. The exit status is 0
-only when the first opening is within the budget.
+only when every opening is within the budget.
 """
 
 from __future__ import annotations
@@ -128,9 +130,12 @@ def measure(data_dir: Path, repeats: int) -> bool:
     watch = PaintWatch()
     app.installEventFilter(watch)
 
-    def open_once() -> float:
+    def open_once(change: bool = False) -> float:
         window.show_page(window.start_view)
         app.processEvents()
+        if change:  # a write through the window's connection, as after a session
+            newest = sessions.list_sessions(context.db)[0]
+            sessions.set_ratings(context.db, newest.id, newest.rating_before, newest.rating_after)
         watch.last = 0.0
         started = time.perf_counter()
         window.show_page(view)
@@ -141,32 +146,33 @@ def measure(data_dir: Path, repeats: int) -> bool:
         return (watch.last - started) * 1000.0
 
     first = open_once()
-    later = [open_once() for _ in range(repeats)]
+    unchanged = statistics.median(open_once() for _ in range(repeats))
+    changed = statistics.median(open_once(change=True) for _ in range(repeats))
     app.removeEventFilter(watch)
 
-    load_ms, records = best_of(3, lambda: sessions.list_sessions(context.db))
+    read_ms, records = best_of(3, lambda: sessions.list_sessions(context.db, with_urges=False))
+    urges = sum(len(r.urges) for r in sessions.list_sessions(context.db))
     rules = view.rules()
     summary_ms, _ = best_of(3, lambda: summarise(records, window.clock.now(), rules))
-    urges = sum(len(r.urges) for r in records)
     window.close()
     context.close()
 
-    later_ms = statistics.median(later)
     print(f"History: {len(records):,} sessions, {urges:,} urges, Qt platform {app.platformName()}")
-    print(f"{'figure':<44}{'measured':>12}{'budget':>12}  verdict")
+    print(f"{'figure':<52}{'measured':>11}{'budget':>10}  verdict")
     rows = (
-        ("history view opens, first time", first),
-        (f"history view opens again (median of {repeats})", later_ms),
+        ("opens, first time (reads history, loads QtCharts)", first),
+        (f"opens again, history unchanged (median of {repeats})", unchanged),
+        (f"opens again after a change (median of {repeats})", changed),
     )
     for name, value in rows:
         verdict = "ok" if value < BUDGET_MS else "OVER"
-        print(f"{name:<44}{value:>9.1f} ms{BUDGET_MS:>9.0f} ms  {verdict}")
+        print(f"{name:<52}{value:>8.1f} ms{BUDGET_MS:>7.0f} ms  {verdict}")
     print("where the time goes (best of 3):")
-    print(f"  {'reading the history (list_sessions)':<42}{load_ms:>9.1f} ms")
-    print(f"  {'figures (core.history_summary.summarise)':<42}{summary_ms:>9.1f} ms")
-    rest = later_ms - load_ms - summary_ms
-    print(f"  {'widgets and painting (the rest, later visits)':<42}{rest:>9.1f} ms")
-    return first < BUDGET_MS
+    print(f"  {'reading the sessions (list_sessions without urges)':<50}{read_ms:>8.1f} ms")
+    print(f"  {'figures (core.history_summary.summarise)':<50}{summary_ms:>8.1f} ms")
+    rest = unchanged - summary_ms
+    print(f"  {'widgets and painting (unchanged visit less figures)':<50}{rest:>8.1f} ms")
+    return max(first, unchanged, changed) < BUDGET_MS
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -536,6 +536,11 @@ def measure_startup(env: Surroundings, runs: int) -> tuple[list[Figure], Baselin
         + "; empty-window runs (ms): "
         + ", ".join(f"{v:.0f}" for v in baseline.startup_ms)
     )
+    fastest_app, fastest_empty = min(app_ms), min(baseline.startup_ms)
+    figure.notes.append(
+        f"fastest runs: {fastest_app:.0f} / {fastest_empty:.0f} ms = "
+        f"{fastest_app / fastest_empty:.2f}x (less disturbed by other work on the machine)"
+    )
     figure.notes.extend(f"failed run: {problem}" for problem in problems)
     if baseline.painted_ms:
         figure.notes.append(

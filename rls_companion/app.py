@@ -32,8 +32,28 @@ def _quiet_qt_logging() -> None:
     os.environ["QT_LOGGING_RULES"] = ";".join(filter(None, [rules, *QUIET_QT_CATEGORIES.split()]))
 
 
+def _route_qt_messages() -> None:
+    """Qt's own messages go to the log file, not the terminal."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+    qt_log = logging.getLogger("qt")
+
+    def handler(kind: QtMsgType, context: object, message: str) -> None:
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
 def run(context: Context, start_minutes: float | None = None, start: bool = False) -> int:
     _quiet_qt_logging()
+    _route_qt_messages()
     from PySide6.QtCore import QSocketNotifier, Qt, QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication

@@ -269,7 +269,7 @@ class BreathPlan:
             self.segments[index], index, breath_index, t - seg_start, seg_end - seg_start
         )
 
-    def levels_at(self, times: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    def levels_at(self, times: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """`state_at(t).level` for every `t` of `times`, vectorised for audio.
 
         The same arithmetic as `state_at`, element by element: a plain plan by

@@ -6,22 +6,68 @@ join seamlessly, and steers it towards the session clock (plus the sink's
 buffer lead) by playing up to 5 % faster or slower: small drift is absorbed
 without a seam. A large jump (the computer slept, the device stalled) fades
 out, moves the cursor, and fades back in, so it is never heard as a click.
+
+The soundscape: the breath tone; an optional bed of pink or brown noise that
+swells with the inhale and ebbs with the exhale; an optional quiet chime at
+every change of breath phase; and chimes scheduled by the app. While speech
+plays, `set_ducking(True)` lowers the tone, the bed and the phase chimes.
+Everything follows the timeline's fade, so the session ends in silence.
+
+Headroom is budgeted per source (peaks at volume 100, before fades), and the
+budgets add up to less than -1 dBFS, so the mix never needs limiting; the
+safety limiter at the end is only a last resort.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from rls_companion.core.breathing import BreathPlan
+from rls_companion.core.noise import BED_CREST, NoiseBed
 from rls_companion.core.session import Timeline
-from rls_companion.core.sound import SAMPLE_RATE, Block, BreathTone, GainRamp, chime, to_float32
+from rls_companion.core.sound import (
+    CHIME_PEAK,
+    FULL_SCALE_PEAK,
+    LIMIT_CEILING,
+    SAMPLE_RATE,
+    Block,
+    BreathCurve,
+    BreathTone,
+    Ducker,
+    GainRamp,
+    SafetyLimiter,
+    chime,
+)
 
 STEER_LIMIT = 0.05  # the most the cursor may run fast or slow
 STEER_SECONDS = 1.0  # drift is corrected over about this long
 JUMP_SECONDS = 0.5  # beyond this, fade out, jump, fade in
+
+AMBIENT_CHOICES = ("none", "brown", "pink")
+
+# Headroom budget: the highest peak of each source at volume 100.
+TONE_PEAK = FULL_SCALE_PEAK  # 0.50, -6 dBFS, at the top of the breath
+BED_PEAK = 0.11  # the bed at level 100 and full swell (its RMS is a quarter of this)
+PHASE_CHIME_PEAK = 0.07  # one phase chime: quiet beside the tone
+# Phase chimes ring at least MIN_CHIME_GAP apart, so a chime has decayed to a
+# small fraction when the next one starts: together they stay below this
+# multiple of one chime's peak (checked in the tests).
+PHASE_CHIME_OVERLAP = 1.3
+MIN_CHIME_GAP = 1.0
+EVENT_CHIME_PEAK = 0.18  # one chime scheduled by the app
+HEADROOM_BUDGET = TONE_PEAK + BED_PEAK + PHASE_CHIME_PEAK * PHASE_CHIME_OVERLAP + EVENT_CHIME_PEAK
+# The bed breathes between this share of its level (empty lungs) and all of it.
+BED_EBB = 0.45
+BED_STILL = 0.75  # its level when it does not breathe
+DUCK_DB = 10.0
+DUCK_SECONDS = 0.3
+CANCEL_FADE_SECONDS = 0.03  # a cancelled chime that is already ringing fades this fast
+PHASE_SCAN_SECONDS = 10.0  # phase boundaries are looked up this far ahead at a time
 
 
 @dataclass(frozen=True)
@@ -33,6 +79,20 @@ class Moment:
     running: bool
 
 
+@dataclass
+class _Voice:
+    """A sampled sound that starts at a practice time and then plays through."""
+
+    at: float
+    wave: npt.NDArray[np.float64]
+    late_start: bool  # if its moment has passed: play the rest (True) or skip it
+    played: int | None = None  # samples played, once started
+
+    @property
+    def done(self) -> bool:
+        return self.played is not None and self.played >= len(self.wave)
+
+
 class SessionMixer:
     def __init__(
         self,
@@ -41,18 +101,51 @@ class SessionMixer:
         volume: float,
         breath_tone: bool = True,
         sample_rate: int = SAMPLE_RATE,
+        *,
+        ambient: str = "none",
+        ambient_level: float = 0.4,
+        ambient_breathes: bool = True,
+        phase_chime: bool = False,
+        duck_db: float = DUCK_DB,
+        duck_seconds: float = DUCK_SECONDS,
+        seed: int | None = None,
     ) -> None:
+        if ambient not in AMBIENT_CHOICES:
+            raise ValueError(f"unknown ambient bed {ambient!r} (one of {AMBIENT_CHOICES})")
         self.rate = sample_rate
+        self.plan = plan
         self.timeline = timeline
         self.volume = min(max(volume, 0.0), 1.0)
-        self.tone = BreathTone(plan, sample_rate) if breath_tone else None
+        self.curve = BreathCurve(plan, sample_rate)
+        self.tone = BreathTone(plan, sample_rate, self.curve) if breath_tone else None
+        level = min(max(ambient_level, 0.0), 1.0)
+        self.bed = NoiseBed(ambient, sample_rate, seed) if ambient != "none" and level else None
+        self.bed_breathes = ambient_breathes
+        self._bed_scale = level * BED_PEAK / BED_CREST
+        self.phase_chime = phase_chime
+        # The most the tone, the bed and the phase chimes can add up to.
+        self._steady_peak = (
+            (TONE_PEAK if breath_tone else 0.0)
+            + (self._bed_scale * BED_CREST if self.bed is not None else 0.0)
+            + (PHASE_CHIME_PEAK * PHASE_CHIME_OVERLAP if phase_chime else 0.0)
+        )
         self.run_gain = GainRamp(0.0, sample_rate=sample_rate)
+        self.ducker = Ducker(duck_db, duck_seconds, sample_rate)
+        self.limiter = SafetyLimiter(sample_rate)
         self.cursor: float | None = None
         self.resyncs = 0
         self._chime = chime(sample_rate)
-        self._voices: dict[int, float] = {}  # handle -> practice time it starts
+        self._event_wave = self._chime * (EVENT_CHIME_PEAK / CHIME_PEAK)
+        self._phase_wave = self._chime * (PHASE_CHIME_PEAK / CHIME_PEAK)
+        self._voices: dict[int, _Voice] = {}  # handle -> chime scheduled by the app
         self._next_voice = 0
+        self._phase_voices: list[_Voice] = []
+        self._scanned_to = 0.0  # phase boundaries up to here are scheduled
+        self._last_phase_chime = -math.inf
+        segments = plan.segments
+        self._phase_changes = [seg.phase != segments[i - 1].phase for i, seg in enumerate(segments)]
 
+    # -- control -----------------------------------------------------------
     def schedule_chime(self, at_practice: float) -> int:
         """Ring the soft chime when practice time reaches `at_practice`.
 
@@ -60,55 +153,170 @@ class SessionMixer:
         a second early; returns a handle for `cancel`.
         """
         self._next_voice += 1
-        self._voices[self._next_voice] = at_practice
+        self._voices[self._next_voice] = _Voice(at_practice, self._event_wave, late_start=True)
         return self._next_voice
 
     def cancel(self, handle: int) -> None:
-        self._voices.pop(handle, None)
+        """Call off a scheduled chime; one already ringing fades out quickly."""
+        voice = self._voices.get(handle)
+        if voice is None:
+            return
+        if voice.played is None:
+            del self._voices[handle]
+            return
+        rest = voice.wave[voice.played : voice.played + int(CANCEL_FADE_SECONDS * self.rate)]
+        voice.wave = rest * np.linspace(1.0, 0.0, len(rest))
+        voice.played = 0
 
-    def _mix_voices(self, out: npt.NDArray[np.float64], start: float, speed: float) -> None:
-        length = len(self._chime)
-        for handle, at in list(self._voices.items()):
-            offset = round((at - start) * self.rate / max(speed, 1e-9))
-            if offset >= len(out):
-                continue
-            if offset + length <= 0:
-                del self._voices[handle]
-                continue
-            lo, hi = max(offset, 0), min(offset + length, len(out))
-            out[lo:hi] += self._chime[lo - offset : hi - offset]
+    def set_ducking(self, active: bool) -> None:
+        """Lower the tone, the bed and the phase chimes (while speech plays), or
+        bring them back; the change glides over `duck_seconds`."""
+        self.ducker.target = 1.0 if active else 0.0
 
+    @property
+    def ducking(self) -> bool:
+        return self.ducker.target == 1.0
+
+    # -- rendering ---------------------------------------------------------
     def pull(self, frames: int, moment: Moment, lead_seconds: float = 0.0) -> Block:
         """The next `frames` samples of mono float32 audio."""
         if frames <= 0:
             return np.zeros(0, dtype=np.float32)
         target = moment.practice + lead_seconds
         if self.cursor is None:
-            self.cursor = target
+            self._move_cursor(target)
+        assert self.cursor is not None
         drift = target - self.cursor
         jumping = moment.running and abs(drift) > JUMP_SECONDS
         if jumping and self.run_gain.value == 0.0:
-            self.cursor = target
+            self._move_cursor(target)
             self.resyncs += 1
             drift, jumping = 0.0, False
         self.run_gain.target = 1.0 if moment.running and not jumping else 0.0
-        gain = self.run_gain.render(frames)
-        seconds = frames / self.rate
-        speed = 1.0
-        if moment.running and not jumping:
-            speed += min(max(drift / STEER_SECONDS, -STEER_LIMIT), STEER_LIMIT)
-        skipped = moment.position - moment.practice
-        start = self.cursor
-        end = start + seconds * speed if moment.running else start
-        fade = np.linspace(
-            self.timeline.fade_level(start + skipped),
-            self.timeline.fade_level(end + skipped),
-            frames,
-        )
-        out = np.zeros(frames)
-        if self.tone is not None:
-            out += self.tone.render(start, frames, speed if moment.running else 0.0)
+        speed = 0.0
         if moment.running:
-            self._mix_voices(out, start, speed)
+            speed = 1.0
+            if not jumping:
+                speed += min(max(drift / STEER_SECONDS, -STEER_LIMIT), STEER_LIMIT)
+        start = self.cursor
+        end = start + frames / self.rate * speed
         self.cursor = end
-        return to_float32(out * gain * fade * self.volume)
+        if self.run_gain.steady and self.run_gain.value == 0.0:
+            # Silent (paused): let what is ringing run on unheard.
+            self._advance_voices(frames)
+            self.ducker.render(frames)
+            return np.zeros(frames, dtype=np.float32)
+        skipped = moment.position - moment.practice
+        fade_from = self.timeline.fade_level(start + skipped)
+        fade_to = self.timeline.fade_level(end + skipped)
+
+        out = self._soundscape(frames, start, speed)
+        if moment.running:
+            self._schedule_phase_chimes(end)
+        if self._phase_voices and self._mix_voices(
+            self._phase_voices, out, start, speed, moment.running
+        ):
+            self._phase_voices = [v for v in self._phase_voices if not v.done]
+        duck = self.ducker.render(frames)
+        if not (isinstance(duck, float) and duck == 1.0):
+            out *= duck
+        if self._voices and self._mix_voices(
+            self._voices.values(), out, start, speed, moment.running
+        ):
+            self._voices = {h: v for h, v in self._voices.items() if not v.done}
+
+        gain: float | npt.NDArray[np.float64] = self.volume
+        if self.run_gain.steady:
+            gain *= self.run_gain.value
+        else:
+            gain = gain * self.run_gain.render(frames)
+        if fade_from == fade_to:
+            gain = gain * fade_from
+        else:
+            gain = gain * np.linspace(fade_from, fade_to, frames)
+        out *= gain
+        # Within the headroom budget the limiter has nothing to do; it only
+        # listens when more is sounding than the budget allows for.
+        bound = (self._steady_peak + EVENT_CHIME_PEAK * len(self._voices)) * self.volume
+        if bound > LIMIT_CEILING or self.limiter.gain < 1.0:
+            out = self.limiter.process(out)
+        return out.astype(np.float32)
+
+    def _soundscape(self, frames: int, start: float, speed: float) -> npt.NDArray[np.float64]:
+        """Tone and bed for the block, before ducking and gains."""
+        bed = self.bed
+        breathing = bed is not None and self.bed_breathes
+        if self.tone is None and not breathing:
+            out = np.zeros(frames)
+        else:
+            level = self.curve.levels(start, frames, speed)
+            out = self.tone.render_levels(level) if self.tone is not None else np.zeros(frames)
+        if bed is not None:
+            noise = bed.read(frames)
+            if breathing:
+                swell = level * (self._bed_scale * (1.0 - BED_EBB))
+                swell += self._bed_scale * BED_EBB
+                swell *= noise
+                out += swell
+            else:
+                out += noise * (self._bed_scale * BED_STILL)
+        return out
+
+    def _move_cursor(self, practice: float) -> None:
+        self.cursor = practice
+        # Phase chimes are found afresh from here; ones not yet begun are dropped.
+        self._phase_voices = [v for v in self._phase_voices if v.played is not None]
+        self._scanned_to = practice
+
+    def _schedule_phase_chimes(self, until: float) -> None:
+        if not self.phase_chime:
+            return
+        while self._scanned_to < until:
+            upto = self._scanned_to + PHASE_SCAN_SECONDS
+            for boundary in self.plan.boundaries_between(self._scanned_to, upto):
+                if boundary <= 0.0 or boundary - self._last_phase_chime < MIN_CHIME_GAP:
+                    continue
+                if self._phase_changes[self.plan.state_at(boundary).segment_index]:
+                    self._phase_voices.append(_Voice(boundary, self._phase_wave, late_start=False))
+                    self._last_phase_chime = boundary
+            self._scanned_to = upto
+
+    def _mix_voices(
+        self,
+        voices: Iterable[_Voice],
+        out: npt.NDArray[np.float64],
+        start: float,
+        speed: float,
+        running: bool,
+    ) -> bool:
+        """Add each voice sounding in this block (onsets land on their sample);
+        whether any has finished."""
+        frames = len(out)
+        finished = False
+        for voice in voices:
+            offset = 0
+            played = voice.played
+            if played is None:
+                if not running:
+                    continue
+                offset = round((voice.at - start) * self.rate / max(speed, 1e-9))
+                if offset >= frames:
+                    continue
+                played = 0
+                if offset < 0:
+                    played = -offset if voice.late_start else len(voice.wave)
+                    offset = 0
+            count = min(frames - offset, len(voice.wave) - played)
+            if count > 0:
+                out[offset : offset + count] += voice.wave[played : played + count]
+                played += count
+            voice.played = played
+            finished = finished or played >= len(voice.wave)
+        return finished
+
+    def _advance_voices(self, frames: int) -> None:
+        for voice in (*self._voices.values(), *self._phase_voices):
+            if voice.played is not None:
+                voice.played += frames
+        self._voices = {h: v for h, v in self._voices.items() if not v.done}
+        self._phase_voices = [v for v in self._phase_voices if not v.done]

@@ -205,6 +205,14 @@ class SessionRun:
             return
         self._skipped += self.timeline.stages[index + 1].start - self.position()
 
+    def skip_to(self, position: float) -> None:
+        """Jump forward on the timeline (e.g. to the next body-scan region)."""
+        if self.state not in (RunState.RUNNING, RunState.PAUSED):
+            return
+        target = min(position, self.planned_seconds)
+        if target > self.position():
+            self._skipped += target - self.position()
+
     def finish(self) -> None:
         """The timeline ran out: the session is complete."""
         self._end(RunState.FINISHED)

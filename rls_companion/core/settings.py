@@ -39,6 +39,8 @@ class Spec:
             return " | ".join(self.choices)
         if self.kind is bool:
             return "true | false"
+        if self.kind is str:
+            return "text"
         return f"{_fmt(self.minimum)}–{_fmt(self.maximum)}"
 
 
@@ -125,12 +127,70 @@ SCHEMA: tuple[Spec, ...] = (
         "audio.backend", str, "auto", "Sound output", choices=("auto", "qt", "simpleaudio", "none")
     ),
     Spec("audio.breath_tone", bool, True, "Breath tone"),
+    Spec(
+        "audio.ambient",
+        str,
+        "none",
+        "Ambient sound",
+        choices=("none", "brown", "pink"),
+        help="A soft bed of noise under the breath tone: brown is deeper, pink brighter.",
+    ),
+    Spec("audio.ambient_level", int, 40, "Ambient level (%)", 0, 100),
+    Spec(
+        "audio.ambient_breathes",
+        bool,
+        True,
+        "Ambient sound swells with the breath",
+        help="The bed rises a little with each inhale and ebbs with each exhale.",
+    ),
+    Spec(
+        "audio.phase_chime",
+        bool,
+        False,
+        "Chime at each change of phase",
+        help="A quiet chime when the breath turns from in to hold to out.",
+    ),
+    Spec("speech.enabled", bool, True, "Spoken guidance"),
+    Spec(
+        "speech.engine",
+        str,
+        "auto",
+        "Speech engine",
+        help="'auto' picks the first working engine; or a name listed by 'doctor'.",
+        applies_when=("speech.enabled", True),
+    ),
+    Spec(
+        "speech.voice",
+        str,
+        "",
+        "Voice (empty: the engine's default)",
+        applies_when=("speech.enabled", True),
+    ),
+    Spec(
+        "speech.rate",
+        float,
+        -0.2,
+        "Speaking rate (-1 slow … 1 fast)",
+        -1.0,
+        1.0,
+        applies_when=("speech.enabled", True),
+    ),
+    Spec(
+        "speech.volume",
+        int,
+        80,
+        "Voice volume (%)",
+        0,
+        100,
+        applies_when=("speech.enabled", True),
+    ),
     Spec("appearance.theme", str, "night", "Theme", choices=("night", "dark", "light", "system")),
     Spec("appearance.reduced_motion", bool, False, "Reduced motion"),
 )
 
 SPECS: dict[str, Spec] = {spec.key: spec for spec in SCHEMA}
 
+MAX_TEXT_LENGTH = 100
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -182,6 +242,8 @@ def validate(key: str, value: Any) -> Value:
             raise SettingError(f"{key}: {value!r} is not text")
         if spec.choices and value not in spec.choices:
             raise SettingError(f"{key}: {value!r} is not one of {spec.describe_range()}")
+        if len(value) > MAX_TEXT_LENGTH or not value.isprintable() or value != value.strip():
+            raise SettingError(f"{key}: {value[:40]!r} is not a short line of plain text")
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise SettingError(f"{key}: {value!r} is not a number")

@@ -9,10 +9,13 @@ through a ramp, so nothing clicks. Output peaks stay far below full scale.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
 from rls_companion.core.breathing import BreathPlan
+from rls_companion.core.noise import soft_limit
 
 SAMPLE_RATE = 44100
 Block = npt.NDArray[np.float32]
@@ -24,8 +27,11 @@ HARMONICS = ((1, 1.0), (2, 0.22), (3, 0.06))
 # Peak of the tone at full volume before fades: -6 dBFS, leaving headroom for
 # whatever else is mixed in later.
 FULL_SCALE_PEAK = 0.5
-CONTROL_STEP = 128  # samples between evaluations of the breath position
+CONTROL_STEP = 128  # samples (of practice time) between evaluations of the breath position
+CURVE_POINTS = 512  # control points worked out at a time (about 1.5 s of breath)
+SUB_BLOCK = 8192  # longer renders are made in pieces, keeping float32 phases precise
 PAUSE_RAMP_SECONDS = 0.4
+TAU = 2.0 * np.pi
 
 
 def _harmonic_peak() -> float:
@@ -35,36 +41,113 @@ def _harmonic_peak() -> float:
 
 
 _NORMALISE = FULL_SCALE_PEAK / _harmonic_peak()
+# With s = sin(p) and c = cos(p): sin 2p = 2sc and sin 3p = 3s - 4s**3, so the
+# whole harmonic sum is s * (A + B c - C s**2): one sine and one cosine.
+_WEIGHTS = dict(HARMONICS)
+_HARM_A = _WEIGHTS[1] + 3.0 * _WEIGHTS[3]
+_HARM_B = 2.0 * _WEIGHTS[2]
+_HARM_C = 4.0 * _WEIGHTS[3]
+assert set(_WEIGHTS) == {1, 2, 3}, "the fast harmonic sum covers three harmonics"
+
+
+class BreathCurve:
+    """The breath level of a plan as a smooth per-sample curve.
+
+    The level is worked out (with `BreathPlan.levels_at`) on a fixed grid of
+    practice times, every `CONTROL_STEP` samples, a few hundred points at a
+    time, and interpolated linearly between: the curve is the same whatever
+    the block sizes, and a block costs a handful of array operations.
+    """
+
+    def __init__(self, plan: BreathPlan, sample_rate: int = SAMPLE_RATE) -> None:
+        self.plan = plan
+        self.rate = sample_rate
+        self._step = CONTROL_STEP / sample_rate  # practice seconds between grid points
+        self._first = 0  # grid index of the first level held
+        self._levels = np.zeros(0)
+        self._slopes = np.zeros(0)  # level change to the next grid point
+        self._ramp = np.arange(SUB_BLOCK, dtype=np.float64)
+
+    def levels(self, t0: float, frames: int, speed: float = 1.0) -> npt.NDArray[np.float64]:
+        """Breath level (0 empty .. 1 full) per sample from practice time t0.
+
+        `speed` is practice seconds per audio second (0 holds the breath still).
+        """
+        if frames <= 0:
+            return np.zeros(0)
+        if frames > len(self._ramp):
+            self._ramp = np.arange(frames, dtype=np.float64)
+        per_sample = speed / self.rate / self._step  # grid steps per sample
+        start = t0 / self._step
+        first = math.floor(start)
+        last = math.floor(start + (frames - 1) * per_sample) + 1
+        if first < self._first or last >= self._first + len(self._levels):
+            count = max(CURVE_POINTS, last - first + 2)
+            self._first = first
+            self._levels = self.plan.levels_at((first + np.arange(count)) * self._step)
+            self._slopes = np.diff(self._levels, append=self._levels[-1])
+        position = self._ramp[:frames] * per_sample
+        position += start - self._first
+        index = position.astype(np.intp)  # floor: positions are not negative
+        position -= index
+        level = self._slopes.take(index)
+        level *= position
+        level += self._levels.take(index)
+        return level
 
 
 class BreathTone:
     """A continuous tone that follows the breath level of a plan."""
 
-    def __init__(self, plan: BreathPlan, sample_rate: int = SAMPLE_RATE) -> None:
+    def __init__(
+        self, plan: BreathPlan, sample_rate: int = SAMPLE_RATE, curve: BreathCurve | None = None
+    ) -> None:
         self.plan = plan
         self.rate = sample_rate
+        self.curve = curve if curve is not None else BreathCurve(plan, sample_rate)
         self._phase = 0.0
+        self._inc_low = TAU * LOW_HZ / sample_rate
+        self._inc_span = TAU * (HIGH_HZ - LOW_HZ) / sample_rate
 
     def levels(self, t0: float, frames: int, speed: float = 1.0) -> npt.NDArray[np.float64]:
         """Breath level (0 empty .. 1 full) per sample from time t0.
 
         `speed` is session seconds per audio second (0 holds the breath still).
         """
-        count = frames // CONTROL_STEP + 2
-        times = t0 + np.arange(count) * (CONTROL_STEP * speed / self.rate)
-        points = np.array([self.plan.state_at(float(t)).level for t in times])
-        sample_times = np.arange(frames, dtype=np.float64) / CONTROL_STEP
-        return np.asarray(np.interp(sample_times, np.arange(count), points), dtype=np.float64)
+        return self.curve.levels(t0, frames, speed)
 
     def render(self, t0: float, frames: int, speed: float = 1.0) -> npt.NDArray[np.float64]:
-        level = self.levels(t0, frames, speed)
-        freq = LOW_HZ + (HIGH_HZ - LOW_HZ) * level
-        increments = 2.0 * np.pi * freq / self.rate
-        phase = self._phase + np.cumsum(increments) - increments[0]
-        self._phase = float((phase[-1] + increments[-1]) % (2.0 * np.pi)) if frames else self._phase
-        wave = sum(weight * np.sin(n * phase) for n, weight in HARMONICS)
-        amplitude = FLOOR_LEVEL + (1.0 - FLOOR_LEVEL) * level
-        return np.asarray(wave * amplitude * _NORMALISE, dtype=np.float64)
+        return self.render_levels(self.levels(t0, frames, speed))
+
+    def render_levels(self, level: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """The tone for a per-sample breath level (continuing the running phase)."""
+        frames = len(level)
+        if frames > SUB_BLOCK:
+            return np.concatenate(
+                [self.render_levels(level[i : i + SUB_BLOCK]) for i in range(0, frames, SUB_BLOCK)]
+            )
+        if frames == 0:
+            return np.zeros(0)
+        # Pitch is integrated into a running phase (float64), so blocks join
+        # without a seam; the short, wrapped phase is precise enough in float32.
+        increments = level * self._inc_span
+        increments += self._inc_low
+        phase = np.cumsum(increments)
+        phase += self._phase - increments[0]
+        self._phase = float((phase[-1] + increments[-1]) % TAU)
+        narrow = phase.astype(np.float32)
+        s = np.sin(narrow)
+        c = np.cos(narrow, out=narrow)
+        c *= _HARM_B
+        wave = s * s
+        wave *= -_HARM_C
+        wave += _HARM_A
+        wave += c
+        wave *= s
+        amplitude = level * ((1.0 - FLOOR_LEVEL) * _NORMALISE)
+        amplitude += FLOOR_LEVEL * _NORMALISE
+        amplitude *= wave
+        return amplitude
 
 
 class GainRamp:
@@ -80,6 +163,10 @@ class GainRamp:
         self.target = value
         self._step = 1.0 / max(seconds_full_swing * sample_rate, 1.0)
 
+    @property
+    def steady(self) -> bool:
+        return self.value == self.target
+
     def render(self, frames: int) -> npt.NDArray[np.float64]:
         if self.value == self.target:
             return np.full(frames, self.value, dtype=np.float64)
@@ -88,6 +175,78 @@ class GainRamp:
         ramp = np.minimum(ramp, self.target) if direction > 0 else np.maximum(ramp, self.target)
         self.value = float(ramp[-1]) if frames else self.value
         return np.asarray(ramp, dtype=np.float64)
+
+
+class Ducker:
+    """A gain that dips by `depth_db` while speech plays and comes back after.
+
+    It glides over `seconds` along a raised cosine in decibels, so the change
+    starts and ends gently, and holds still (a plain number) otherwise.
+    """
+
+    def __init__(self, depth_db: float, seconds: float, sample_rate: int = SAMPLE_RATE) -> None:
+        if depth_db < 0.0 or seconds <= 0.0:
+            raise ValueError("ducking needs a depth of 0 dB or more over a positive time")
+        self.depth_db = depth_db
+        self.progress = 0.0  # 0 full level .. 1 fully ducked
+        self.target = 0.0
+        self._step = 1.0 / (seconds * sample_rate)
+
+    @property
+    def floor(self) -> float:
+        return float(10.0 ** (-self.depth_db / 20.0))
+
+    def gain_at(self, progress: float | npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:
+        eased = 0.5 - 0.5 * np.cos(np.pi * np.asarray(progress, dtype=np.float64))
+        return np.asarray(10.0 ** (-self.depth_db / 20.0 * eased), dtype=np.float64)
+
+    def render(self, frames: int) -> float | npt.NDArray[np.float64]:
+        if self.progress == self.target:
+            return 1.0 if self.progress == 0.0 else self.floor
+        direction = 1.0 if self.target > self.progress else -1.0
+        path = self.progress + direction * self._step * np.arange(1, frames + 1)
+        np.clip(path, min(self.progress, self.target), max(self.progress, self.target), out=path)
+        self.progress = float(path[-1]) if frames else self.progress
+        return self.gain_at(path)
+
+
+LIMIT_CEILING = 10.0 ** (-1.0 / 20.0)  # -1 dBFS
+LIMIT_ATTACK_SECONDS = 0.002
+LIMIT_RELEASE_SECONDS = 0.5  # from full reduction back to unity
+
+
+class SafetyLimiter:
+    """A last resort, never reached by design: every source has a headroom
+    budget that keeps the mix below `LIMIT_CEILING`.
+
+    Should a block still go over, its gain glides down within 2 ms and back up
+    over half a second; what overshoots during that glide is rounded off
+    towards full scale (tanh above the ceiling), never clipped hard.
+    """
+
+    def __init__(self, sample_rate: int = SAMPLE_RATE) -> None:
+        self.gain = 1.0
+        self.engaged = 0  # blocks that needed it (diagnostics and tests)
+        self._attack = max(int(LIMIT_ATTACK_SECONDS * sample_rate), 1)
+        self._release = 1.0 / (LIMIT_RELEASE_SECONDS * sample_rate)
+
+    def process(self, block: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Limit `block` (in place) and return it."""
+        if len(block) == 0:
+            return block
+        peak = max(float(block.max()), -float(block.min()))
+        if peak <= LIMIT_CEILING and self.gain == 1.0:
+            return block
+        need = min(1.0, LIMIT_CEILING / peak) if peak > 0.0 else 1.0
+        if need < self.gain:
+            self.engaged += 1
+            reach = np.minimum(np.arange(1, len(block) + 1) / self._attack, 1.0)
+        else:
+            need = min(need, self.gain + self._release * len(block))
+            reach = np.arange(1, len(block) + 1) / len(block)
+        block *= self.gain + (need - self.gain) * reach
+        self.gain = need
+        return soft_limit(block, LIMIT_CEILING, 1.0)
 
 
 def to_float32(block: npt.NDArray[np.float64]) -> Block:

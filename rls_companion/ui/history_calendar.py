@@ -196,10 +196,15 @@ class NightCalendar(QWidget):
         y = TOP + 7 * grid.pitch + 14
         size = 12.0
         x = LEFT
+        others = ("Some practice", "None", "Tonight")
+        needed = sum(metrics.horizontalAdvance(words) + size + 29 for words in others)
+        practised = f"Practised ({self.min_minutes} min or more)"
+        if LEFT + needed + metrics.horizontalAdvance(practised) + size + 29 > self.width():
+            practised = "Practised"  # a narrow window: the minimum is said elsewhere too
         items = (
-            (NightState.PRACTISED, f"Practised ({self.min_minutes} min or more)"),
-            (NightState.PARTLY, "Some practice"),
-            (NightState.NONE, "None"),
+            (NightState.PRACTISED, practised),
+            (NightState.PARTLY, others[0]),
+            (NightState.NONE, others[1]),
         )
         for state, words in items:
             name, alpha = self._fill(state)
@@ -215,7 +220,7 @@ class NightCalendar(QWidget):
         painter.drawRoundedRect(QRectF(x, y, size, size), 3, 3)
         painter.setPen(self.theme.color("muted"))
         painter.drawText(
-            QRectF(x + size + 7, y - 4, 200, size + 8), Qt.AlignmentFlag.AlignVCenter, "Tonight"
+            QRectF(x + size + 7, y - 4, 200, size + 8), Qt.AlignmentFlag.AlignVCenter, others[2]
         )
 
     # -- tooltips ------------------------------------------------------------------

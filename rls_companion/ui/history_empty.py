@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 INVITATION = "Your nights will gather here"
 KIND_WORDS = (
-    "After each session this page shows the nights you practised, the minutes, "
-    "and how your legs felt. There is no hurry: tonight can be the first."
+    "After each session, this page shows the nights you practised, the minutes "
+    "and how your legs felt.\nThere is no hurry: tonight can be the first."
 )
 
 

@@ -1,13 +1,16 @@
 """The list of sessions, newest first, a page at a time.
 
 Ten years of nights is thousands of rows; only the most recent page is made
-into items, and "Show earlier sessions" adds the next page. Each row is drawn
+into items (and only its sessions' urges are read), and "Show earlier
+sessions" adds the next page. Each row is drawn
 by a delegate as two lines: when and how long, then what kind, how it ended
 and how it felt. The item's own text is the one-line description, which is
 also what assistive technology reads.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QPainter, QPen
@@ -25,7 +28,7 @@ from rls_companion.core.describe import describe, details, practice_words, when
 from rls_companion.core.records import SessionRecord
 from rls_companion.ui.theme import Theme
 
-PAGE = 50
+PAGE = 30
 ROW_HEIGHT = 66
 ID_ROLE = Qt.ItemDataRole.UserRole
 WHEN_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -90,9 +93,16 @@ class SessionDelegate(QStyledItemDelegate):
 class SessionList(QListWidget):
     delete_requested = Signal()
 
-    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        theme: Theme,
+        complete: Callable[[SessionRecord], SessionRecord],
+        parent: QWidget | None = None,
+    ) -> None:
+        """`complete` gives a session with its urges: the list is given sessions without."""
         super().__init__(parent)
         self.records: list[SessionRecord] = []
+        self.complete = complete
         self.delegate = SessionDelegate(theme, self)
         self.setItemDelegate(self.delegate)
         self.setUniformItemSizes(True)
@@ -122,7 +132,7 @@ class SessionList(QListWidget):
         return len(self.records) - self.count()
 
     def _add(self, records: list[SessionRecord]) -> None:
-        for record in records:
+        for record in map(self.complete, records):
             line = describe(record)
             more = details(record)
             item = QListWidgetItem(line)

@@ -1,14 +1,16 @@
 """History: streaks, a calendar of nights, two charts and the sessions themselves.
 
-The history is read once per refresh, and only while the page is on screen: a
-refresh asked for while it is hidden (a session just ended) waits until the
-page is shown. Every figure comes from `core.history_summary`, which takes its
+The history is read at most once per refresh, only while the page is on
+screen (a refresh asked for while it is hidden, as when a session ends, waits
+until the page is shown), and only when the database changed since the last
+read. Every figure comes from `core.history_summary`, which takes its
 rules from `core.streaks`. Charts are built the first time there is something
 to chart, so QtCharts is never loaded at start-up.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +18,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLocale, QPoint, Qt, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QBoxLayout,
     QFileDialog,
     QHBoxLayout,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from rls_companion.context import Context
 from rls_companion.core.clock import Clock
-from rls_companion.core.describe import practice_words, when
+from rls_companion.core.describe import when
 from rls_companion.core.history_summary import summarise
 from rls_companion.core.records import SessionRecord
 from rls_companion.core.streaks import StreakRules
@@ -38,6 +39,7 @@ from rls_companion.storage import sessions
 from rls_companion.ui import history_export
 from rls_companion.ui.history_calendar import NightCalendar
 from rls_companion.ui.history_card import Card
+from rls_companion.ui.history_delete import ask_to_delete
 from rls_companion.ui.history_empty import EmptyHistory
 from rls_companion.ui.history_header import StreakHeader
 from rls_companion.ui.history_list import SessionList
@@ -55,6 +57,13 @@ def section(title: str, parent: QWidget) -> QLabel:
     label = QLabel(title, parent)
     label.setProperty("role", "section")
     return label
+
+
+def history_version(db: sqlite3.Connection) -> tuple[int, int]:
+    """Changes when any session changes: rows written through this connection
+    (total_changes) or commits by any other, such as the command line (data_version)."""
+    (data_version,) = db.execute("PRAGMA data_version").fetchone()
+    return db.total_changes, int(data_version)
 
 
 def week_start() -> int:
@@ -77,6 +86,7 @@ class HistoryView(QWidget):
         self.confirm_box: QMessageBox | None = None
         self.charts: HistoryCharts | None = None
         self._stale = True
+        self._version: tuple[int, int] | None = None  # of the database when last read
 
         title = QLabel("History", self)
         title.setProperty("role", "title")
@@ -109,7 +119,7 @@ class HistoryView(QWidget):
         self.delete_button.setAccessibleName("Delete the selected session")
         self.delete_button.setEnabled(False)
         self.delete_button.clicked.connect(self.request_delete)
-        self.list = SessionList(theme, page)
+        self.list = SessionList(theme, self._with_urges, page)
         self.list.delete_requested.connect(self.request_delete)
         self.list.itemSelectionChanged.connect(self._selection_changed)
         self.list.currentRowChanged.connect(self._keep_current_in_view)
@@ -125,7 +135,7 @@ class HistoryView(QWidget):
         more_row.addWidget(self.more_button)
         more_row.addStretch(1)
         # Wide: the figures stand in a column beside the calendar; narrow: in a row above it.
-        self.overview = QBoxLayout(QBoxLayout.Direction.RightToLeft)
+        self.overview = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.overview.setSpacing(16)
         self.overview.addWidget(self.header)
         self.overview.addWidget(self.nights_card, 1)
@@ -200,9 +210,24 @@ class HistoryView(QWidget):
         self._forget_deleted()  # leaving the page makes a deletion final
 
     def _load(self) -> None:
+        """Show the history, reading it only if it changed since it was last read.
+
+        The figures are worked out afresh every time: the clock and the
+        settings may have moved on even when the sessions have not.
+        """
         self._stale = False
         self.status.clear()
-        self._show(sessions.list_sessions(self.context.db))
+        version = history_version(self.context.db)
+        if version == self._version:
+            self._show(self.records, list_too=False)
+            return
+        # The figures need no urges; the list reads those of the sessions it shows.
+        self.records = sessions.list_sessions(self.context.db, with_urges=False)
+        self._version = version
+        self._show(self.records)
+
+    def _with_urges(self, record: SessionRecord) -> SessionRecord:
+        return sessions.get_session(self.context.db, record.id) or record
 
     def rules(self) -> StreakRules:
         values = self.context.settings.values
@@ -210,8 +235,14 @@ class HistoryView(QWidget):
             int(values["streak.rollover_hour"]), int(values["streak.min_practice_minutes"])
         )
 
-    def _show(self, records: list[SessionRecord], keep_shown: bool = False) -> None:
-        """Show `records` (newest first) without reading the database."""
+    def _show(
+        self, records: list[SessionRecord], keep_shown: bool = False, list_too: bool = True
+    ) -> None:
+        """Show `records` (newest first) without reading the database.
+
+        `keep_shown` keeps as many rows listed as before; `list_too=False`
+        leaves the list as it is (the sessions did not change).
+        """
         self.records = records
         has_any = bool(records)
         self.empty.setVisible(not has_any)
@@ -228,9 +259,10 @@ class HistoryView(QWidget):
             summary.calendar, summary.tonight, rules.min_practice_minutes, starts_on
         )
         self._charts().show_summary(summary, rules.min_practice_minutes)
-        self.list.show_records(records, keep_shown)
-        self._update_more()
-        self._selection_changed()
+        if list_too:
+            self.list.show_records(records, keep_shown)
+            self._update_more()
+            self._selection_changed()
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -279,29 +311,15 @@ class HistoryView(QWidget):
         record = self.record(session_id) if session_id else None
         if record is None:
             return
-        box = QMessageBox(self)
-        box.setWindowTitle("Delete session")
-        box.setText("Delete this session from your history?")
-        box.setInformativeText(
-            f"{when(record)}  ·  {practice_words(record)}\n\n"
-            "It will no longer count towards your nights.\nYou can undo straight after."
-        )
-        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-        def answered(button: QAbstractButton) -> None:
+        def answered(delete: bool) -> None:
             self.confirm_box = None
-            if button is delete:
+            if delete:
                 self.delete_session(record.id)
             else:
                 self.list.setFocus()
 
-        box.buttonClicked.connect(answered)
-        self.confirm_box = box
-        box.open()
+        self.confirm_box = ask_to_delete(self, record, answered)
 
     def delete_session(self, session_id: str) -> None:
         removed = sessions.delete_session(self.context.db, session_id)
@@ -309,6 +327,7 @@ class HistoryView(QWidget):
             return
         row = self.list.currentRow()
         self.deleted = removed
+        self._version = history_version(self.context.db)
         self._show([r for r in self.records if r.id != session_id], keep_shown=True)
         if self.records:
             self.list.setCurrentRow(min(row, self.list.count() - 1))
@@ -321,6 +340,7 @@ class HistoryView(QWidget):
         if record is None:
             return
         sessions.restore_session(self.context.db, record)
+        self._version = history_version(self.context.db)
         self._forget_deleted()
         records = sorted([*self.records, record], key=lambda r: (r.started_at, r.id), reverse=True)
         self._show(records, keep_shown=True)

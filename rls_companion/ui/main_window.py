@@ -20,6 +20,7 @@ from rls_companion.core.clock import Clock
 from rls_companion.core.session import Kind
 from rls_companion.storage import urge_progress
 from rls_companion.ui import theme as themes
+from rls_companion.ui.guide_controller import GuideController
 from rls_companion.ui.history_view import HistoryView
 from rls_companion.ui.session_controller import FADE_OUT_MS, SessionController
 from rls_companion.ui.session_view import SessionView
@@ -41,9 +42,14 @@ class MainWindow(QMainWindow):
 
         self.controller = SessionController(context, clock, self)
         self.urges = UrgeController(self.controller, self._urge_target, self)
+        self.guide = GuideController(self.controller, self)
         self.start_view = StartView()
         self.session_view = SessionView(
-            self.controller, self.urges, self.theme, bool(values["appearance.reduced_motion"])
+            self.controller,
+            self.urges,
+            self.guide,
+            self.theme,
+            bool(values["appearance.reduced_motion"]),
         )
         self.history_view = HistoryView(context, clock, self.theme)
         self.settings_view = SettingsView(context.settings)
@@ -98,6 +104,8 @@ class MainWindow(QMainWindow):
         self.skip.activated.connect(self.controller.skip_stage)
         self.urge_key = QShortcut(QKeySequence(Qt.Key.Key_U), self)
         self.urge_key.activated.connect(lambda: self.urges.mark())
+        self.next_key = QShortcut(QKeySequence(Qt.Key.Key_N), self)
+        self.next_key.activated.connect(self.guide.skip_part)
         self.move_key = QShortcut(QKeySequence(Qt.Key.Key_M), self)
         self.move_key.activated.connect(self.urges.move_now)
         self.rating_keys = []
@@ -138,7 +146,7 @@ class MainWindow(QMainWindow):
             if view is page:
                 self.nav_buttons[name].setChecked(True)
         self.space.setEnabled(page in (self.start_view, self.session_view))
-        for key in (self.urge_key, self.move_key, self.skip, *self.rating_keys):
+        for key in (self.urge_key, self.move_key, self.skip, self.next_key, *self.rating_keys):
             key.setEnabled(in_session)
         if page is self.start_view:
             self.start_view.start_button.setFocus()

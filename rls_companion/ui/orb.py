@@ -29,6 +29,7 @@ class Frame:
     reduced_motion: bool
     urge_progress: float | None = None  # 0..1 towards the urge target, while one runs
     urge_lines: tuple[str, ...] = ()  # prompt, count and safety line of an urge episode
+    caption: str = ""  # the guidance being spoken (shown when no urge runs)
 
 
 def countdown_text(breath: BreathState) -> str:
@@ -40,22 +41,72 @@ def clock_text(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def paint_frame(p: QPainter, rect: QRectF, theme: Theme, frame: Frame) -> None:
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.fillRect(rect, theme.color("background"))
-    fade = frame.fade
+@dataclass(frozen=True)
+class OrbGeometry:
+    center: QPointF
+    r_max: float
+    radius: float
+    strength: float  # brightness 0..1, fades included
+
+    @property
+    def bounds(self) -> QRectF:
+        """Everything the orb, its halo and the urge ring may touch."""
+        reach = max(self.r_max * HALO_SCALE, self.r_max * RING_SCALE) + 4.0
+        return QRectF(self.center.x() - reach, self.center.y() - reach, 2 * reach, 2 * reach)
+
+
+HALO_SCALE = 1.35
+# The orb's edge is a soft gradient: a step this small in its size cannot be seen.
+RADIUS_STEP = 2.5
+RING_SCALE = 1.06
+
+
+def orb_geometry(rect: QRectF, frame: Frame) -> OrbGeometry:
     center = QPointF(rect.center().x(), rect.top() + rect.height() * 0.38)
     r_max = min(rect.width(), rect.height()) * 0.26
     level = frame.breath.level
     if frame.reduced_motion:
-        radius = r_max * 0.78
-        glow = 0.35 + 0.65 * level
-    else:
-        radius = r_max * (0.52 + 0.48 * level)
-        glow = 0.55 + 0.45 * level
-    _paint_orb(p, center, radius, theme, fade * glow)
+        return OrbGeometry(center, r_max, r_max * 0.78, frame.fade * (0.35 + 0.65 * level))
+    return OrbGeometry(
+        center, r_max, r_max * (0.52 + 0.48 * level), frame.fade * (0.55 + 0.45 * level)
+    )
+
+
+def frame_keys(rect: QRectF, frame: Frame) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """What a frame shows, quantised to what the eye can tell apart.
+
+    The first key covers the orb and ring (repainted alone), the second the
+    words and the progress line (a full repaint). Two frames with equal keys
+    look the same, so no repaint is needed between them.
+    """
+    orb = orb_geometry(rect, frame)
+    ring = None
     if frame.urge_progress is not None:
-        _paint_urge_ring(p, center, r_max * 1.06, theme, frame.urge_progress)
+        ring = round(frame.urge_progress * 2 * math.pi * orb.r_max * RING_SCALE / 2)
+    orb_key = (round(orb.radius / RADIUS_STEP), round(orb.strength * 40), ring)
+    text_key = (
+        frame.paused,
+        PHASE_WORDS[frame.breath.phase],
+        countdown_text(frame.breath),
+        frame.stage_title,
+        clock_text(frame.remaining_seconds),
+        round(frame.progress * rect.width() / 3),
+        frame.urge_lines,
+        frame.caption,
+        round(frame.fade * 32),
+    )
+    return orb_key, text_key
+
+
+def paint_frame(p: QPainter, rect: QRectF, theme: Theme, frame: Frame) -> None:
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.fillRect(rect, theme.color("background"))
+    fade = frame.fade
+    orb = orb_geometry(rect, frame)
+    center, r_max = orb.center, orb.r_max
+    _paint_orb(p, center, orb.radius, theme, orb.strength)
+    if frame.urge_progress is not None:
+        _paint_urge_ring(p, center, r_max * RING_SCALE, theme, frame.urge_progress)
 
     word = "Paused" if frame.paused else PHASE_WORDS[frame.breath.phase]
     text_alpha = 0.35 + 0.65 * fade
@@ -83,7 +134,11 @@ def paint_frame(p: QPainter, rect: QRectF, theme: Theme, frame: Frame) -> None:
         Qt.AlignmentFlag.AlignCenter,
         sub,
     )
-    _paint_urge_lines(p, rect, words_top + line + sub_line, small, theme, frame.urge_lines)
+    below = words_top + line + sub_line
+    if frame.urge_lines:
+        _paint_urge_lines(p, rect, below, small, theme, frame.urge_lines)
+    elif frame.caption:
+        _paint_caption(p, rect, below, small, theme, frame.caption, text_alpha)
 
     margin = max(rect.width() * 0.04, 24.0)
     p.setPen(theme.color("muted", text_alpha))
@@ -118,24 +173,40 @@ def _paint_urge_lines(
         y += height
 
 
+def _paint_caption(
+    p: QPainter, rect: QRectF, top: float, font: QFont, theme: Theme, text: str, alpha: float
+) -> None:
+    """Guidance words, wrapped to a comfortable measure under the orb."""
+    caption_font = QFont(font)
+    caption_font.setPixelSize(round(font.pixelSize() * 1.15))
+    p.setFont(caption_font)
+    p.setPen(theme.color("text", 0.85 * alpha))
+    width = min(rect.width() * 0.8, caption_font.pixelSize() * 34.0)
+    box = QRectF(rect.center().x() - width / 2, top, width, rect.bottom() - top - 14)
+    p.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, text)
+
+
 def _reduced_hint(phase: Phase) -> str:
     return {Phase.INHALE: "slowly fill", Phase.EXHALE: "slowly empty"}.get(phase, "rest")
 
 
 def _paint_orb(p: QPainter, center: QPointF, radius: float, theme: Theme, strength: float) -> None:
+    """One soft radial gradient: a warm body whose edge melts into a glow.
+
+    A single gradient keeps each frame cheap (it is the most expensive thing
+    painted), with the focal point a little above centre for depth.
+    """
+    reach = radius * HALO_SCALE
+    edge = 1.0 / HALO_SCALE
+    focal = QPointF(center.x(), center.y() - radius * 0.25)
+    gradient = QRadialGradient(center, reach, focal)
+    gradient.setColorAt(0.0, theme.color("orb", 0.8 * strength))
+    gradient.setColorAt(edge * 0.65, theme.color("orb", 0.55 * strength))
+    gradient.setColorAt(edge, theme.color("orb_glow", 0.32 * strength))
+    gradient.setColorAt(1.0, theme.color("orb_glow", 0.0))
     p.setPen(Qt.PenStyle.NoPen)
-    halo = QRadialGradient(center, radius * 1.7)
-    halo.setColorAt(0.0, theme.color("orb_glow", 0.55 * strength))
-    halo.setColorAt(0.55, theme.color("orb_glow", 0.18 * strength))
-    halo.setColorAt(1.0, theme.color("orb_glow", 0.0))
-    p.setBrush(halo)
-    p.drawEllipse(center, radius * 1.7, radius * 1.7)
-    body = QRadialGradient(QPointF(center.x(), center.y() - radius * 0.25), radius * 1.1)
-    body.setColorAt(0.0, theme.color("orb", 0.78 * strength))
-    body.setColorAt(0.7, theme.color("orb", 0.42 * strength))
-    body.setColorAt(1.0, theme.color("orb", 0.0))
-    p.setBrush(body)
-    p.drawEllipse(center, radius, radius)
+    p.setBrush(gradient)
+    p.drawEllipse(center, reach, reach)
 
 
 def _paint_urge_ring(

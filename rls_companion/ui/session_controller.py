@@ -140,6 +140,10 @@ class SessionController(QObject):
             int(values["audio.volume"]) / 100.0,
             breath_tone=bool(values["audio.breath_tone"]),
             sample_rate=self._sink.sample_rate,
+            ambient=str(values["audio.ambient"]),
+            ambient_level=int(values["audio.ambient_level"]) / 100.0,
+            ambient_breathes=bool(values["audio.ambient_breathes"]),
+            phase_chime=bool(values["audio.phase_chime"]),
         )
         mixer = self._mixer
         self._sink.start(lambda frames, lead: mixer.pull(frames, self._moment(), lead))
@@ -164,6 +168,11 @@ class SessionController(QObject):
 
     def schedule_chime(self, at_practice: float) -> int | None:
         return self._mixer.schedule_chime(at_practice) if self._mixer is not None else None
+
+    def duck(self, active: bool) -> None:
+        """Lower the soundscape while a voice speaks."""
+        if self._mixer is not None:
+            self._mixer.set_ducking(active)
 
     def cancel_chime(self, handle: int) -> None:
         if self._mixer is not None:

@@ -8,8 +8,6 @@ minimized it does not repaint at all.
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
@@ -22,15 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rls_companion.core.session import FADE_IN_SECONDS, KIND_TITLES, Kind, RunState, StageKind
+from rls_companion.core.session import KIND_TITLES, Kind, RunState
 from rls_companion.core.urge import SAFETY_LINE
-from rls_companion.ui.orb import Frame, clock_text, paint_frame
+from rls_companion.ui.guide_controller import GuideController
+from rls_companion.ui.orb import Frame, clock_text, frame_keys, orb_geometry, paint_frame
 from rls_companion.ui.session_controller import SessionController
 from rls_companion.ui.theme import Theme
 from rls_companion.ui.urge_controller import UrgeController
 from rls_companion.ui.urge_panel import UrgeControls, ending_words
 
 FRAME_MS = 33
+MAX_LOOKAHEAD_FRAMES = 30  # wake at least once a second while running
 URGE_AFTERGLOW_SECONDS = 6.0
 
 
@@ -50,7 +50,8 @@ class OrbCanvas(QWidget):
         paint_frame(painter, QRectF(self.rect()), self._view.theme, frame)
         painter.end()
         self.frames_painted += 1
-        self._view.after_paint(frame)
+        full = event.region().contains(self.rect())
+        self._view.after_paint(frame, full)
 
 
 class SessionView(QWidget):
@@ -60,6 +61,7 @@ class SessionView(QWidget):
         self,
         controller: SessionController,
         urges: UrgeController,
+        guide: GuideController,
         theme: Theme,
         reduced_motion: bool,
         parent: QWidget | None = None,
@@ -67,12 +69,11 @@ class SessionView(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.urges = urges
+        self.guide = guide
         self.theme = theme
         self.reduced_motion = reduced_motion
         self._phase_name = ""
-        self._frame_timer = QTimer(self)
-        self._frame_timer.setInterval(FRAME_MS)
-        self._frame_timer.timeout.connect(self._request_frame)
+        self._painted_keys: tuple[tuple[object, ...], tuple[object, ...]] | None = None
         self._wake_timer = QTimer(self)
         self._wake_timer.setSingleShot(True)
         self._wake_timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -98,7 +99,7 @@ class SessionView(QWidget):
         self.notice_label.setProperty("role", "notice")
         self.notice_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice_label.hide()
-        hint = QLabel("Space pause · Esc stop · F11 full screen", self)
+        hint = QLabel("Space pause · U urge · N next part · Esc stop · F11 full screen", self)
         hint.setProperty("role", "fine")
 
         session_row = QWidget(self)
@@ -144,6 +145,7 @@ class SessionView(QWidget):
         controller.changed.connect(self._on_changed)
         controller.ended.connect(self._on_ended)
         controller.notice.connect(self._show_notice)
+        guide.caption_changed.connect(lambda _text: self.canvas.update())
 
     def _build_end_card(self) -> QWidget:
         card = QWidget(self)
@@ -172,35 +174,38 @@ class SessionView(QWidget):
         return card
 
     # -- what to draw ----------------------------------------------------
-    def current_frame(self) -> Frame | None:
+    def current_frame(self, ahead: float = 0.0) -> Frame | None:
+        """The frame to show now, or `ahead` seconds from now if nothing is pressed."""
         run, plan = self.controller.run, self.controller.plan
         if run is None or plan is None:
             return None
-        practice, position = run.practice_seconds(), run.position()
+        if run.state is not RunState.RUNNING:
+            ahead = 0.0
+        practice = run.practice_seconds() + ahead
+        position = min(run.position() + ahead, run.planned_seconds)
+        now = self.controller.clock.monotonic() + ahead
+        episode = self.urges.episode
         return Frame(
             breath=plan.state_at(practice),
             fade=run.timeline.fade_level(position),
-            stage_title=run.stage().title,
-            remaining_seconds=run.remaining_seconds(),
+            stage_title=run.timeline.stage_at(position).title,
+            remaining_seconds=run.planned_seconds - position,
             progress=position / run.planned_seconds,
             paused=run.state is RunState.PAUSED,
             reduced_motion=self.reduced_motion,
-            urge_progress=(
-                self.urges.episode.progress(self.controller.clock.monotonic())
-                if self.urges.episode is not None
-                else None
-            ),
-            urge_lines=self.urge_lines(),
+            urge_progress=episode.progress(now) if episode is not None else None,
+            urge_lines=self.urge_lines(now),
+            caption=self.guide.caption,
         )
 
     def _show_urge_controls(self) -> None:
         self.bottom.setCurrentIndex(1)
         self.urge_controls.move_button.setFocus()
 
-    def urge_lines(self) -> tuple[str, ...]:
+    def urge_lines(self, now: float | None = None) -> tuple[str, ...]:
         """What the urge timer says on screen: the prompt and count while it
         runs, a kind word for a few seconds after, and always the safety line."""
-        now = self.controller.clock.monotonic()
+        now = self.controller.clock.monotonic() if now is None else now
         episode = self.urges.episode
         if episode is not None:
             count = f"{int(episode.elapsed(now))} s  ·  towards {episode.target_seconds} s"
@@ -210,54 +215,58 @@ class SessionView(QWidget):
             return (ending_words(result[0], result[1]), SAFETY_LINE)
         return ()
 
-    def after_paint(self, frame: Frame) -> None:
-        """Decide when the next repaint is due."""
+    def after_paint(self, frame: Frame, full: bool = True) -> None:
+        """Remember what is on screen and decide when it next needs to change."""
         name = f"{frame.breath.phase.value}"
         if name != self._phase_name:
             self._phase_name = name
             self.canvas.setAccessibleDescription(
                 "Paused" if frame.paused else frame.breath.phase.value.replace("_", " ")
             )
+        orb_key, text_key = frame_keys(QRectF(self.canvas.rect()), frame)
+        if not full and self._painted_keys is not None:
+            text_key = self._painted_keys[1]  # the words were not repainted
+        self._painted_keys = (orb_key, text_key)
         self._schedule()
-
-    def _animating(self) -> bool:
-        run, plan = self.controller.run, self.controller.plan
-        if run is None or plan is None or run.state is not RunState.RUNNING:
-            return False
-        if self.urges.active or self.urge_lines() or plan.state_at(run.practice_seconds()).moving:
-            return True
-        position = run.position()
-        last = run.timeline.stages[-1]
-        return position < FADE_IN_SECONDS or (
-            last.kind is StageKind.WIND_DOWN and position >= last.start
-        )
 
     def _visible_on_screen(self) -> bool:
         window = self.window()
         return self.isVisible() and not window.isMinimized()
 
     def _schedule(self) -> None:
-        run, plan = self.controller.run, self.controller.plan
+        """Wake when the picture will first look different: the orb has moved
+        a pixel and a half, a word or number changed, or a fade stepped.
+
+        A slow breath needs far fewer frames than the display rate; holds and
+        pauses need none at all.
+        """
+        run = self.controller.run
         running = run is not None and run.state is RunState.RUNNING
-        if run is None or plan is None or not running or not self._visible_on_screen():
-            self._frame_timer.stop()
+        if not running or not self._visible_on_screen() or self._painted_keys is None:
             self._wake_timer.stop()
             return
-        if self._animating():
-            if not self._frame_timer.isActive():
-                self._frame_timer.start()
-            return
-        self._frame_timer.stop()
-        # A hold: nothing moves; wake for the next countdown second or
-        # the next phase, whichever is first.
-        state = plan.state_at(run.practice_seconds())
-        remaining = state.segment_remaining
-        to_next_second = remaining - math.floor(remaining - 1e-6) if remaining > 1 else remaining
-        wait = min(to_next_second, remaining, run.remaining_seconds())
-        self._wake_timer.start(max(int(wait * 1000) + 5, 10))
+        rect = QRectF(self.canvas.rect())
+        steps = 1
+        while steps < MAX_LOOKAHEAD_FRAMES:
+            future = self.current_frame(steps * FRAME_MS / 1000)
+            if future is None or frame_keys(rect, future) != self._painted_keys:
+                break
+            steps += 1
+        self._wake_timer.start(steps * FRAME_MS)
 
     def _request_frame(self) -> None:
-        self.canvas.update()
+        frame = self.current_frame()
+        if frame is None or self._painted_keys is None:
+            self.canvas.update()
+            return
+        rect = QRectF(self.canvas.rect())
+        orb_key, text_key = frame_keys(rect, frame)
+        if text_key != self._painted_keys[1]:
+            self.canvas.update()
+        elif orb_key != self._painted_keys[0]:
+            self.canvas.update(orb_geometry(rect, frame).bounds.toAlignedRect())
+        else:
+            self._schedule()
 
     def wake(self) -> None:
         """The window came back into view: paint the present moment."""
@@ -284,7 +293,6 @@ class SessionView(QWidget):
         self.canvas.update()
 
     def _on_ended(self, state: str) -> None:
-        self._frame_timer.stop()
         self._wake_timer.stop()
         run = self.controller.run
         minutes = (run.practice_seconds() if run else 0.0) / 60.0
@@ -299,7 +307,12 @@ class SessionView(QWidget):
         self._pages.setCurrentIndex(1)
 
     def _show_notice(self, message: str) -> None:
-        self.notice_label.setText(message)
+        lines = [line for line in self.notice_label.text().split("\n") if line]
+        if self.notice_label.isHidden():
+            lines = []
+        if message not in lines:
+            lines.append(message)
+        self.notice_label.setText("\n".join(lines))
         self.notice_label.show()
 
     def set_theme(self, theme: Theme, reduced_motion: bool) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -29,6 +30,7 @@ SECTION_TITLES = {
     "breathing": "BREATHING",
     "session": "SESSION",
     "audio": "SOUND",
+    "speech": "VOICE",
     "appearance": "LOOK",
 }
 SAFETY_LINE = (
@@ -125,6 +127,11 @@ class SettingsView(QWidget):
                 lambda i, k=spec.key, c=spec.choices: self._apply(k, c[i])
             )
             editor = combo
+        elif spec.kind is str:
+            line = QLineEdit(str(value), parent)
+            line.setMaxLength(schema.MAX_TEXT_LENGTH)
+            line.editingFinished.connect(lambda k=spec.key, e=line: self._apply(k, e.text()))
+            editor = line
         elif spec.kind is int:
             spin = QSpinBox(parent)
             spin.setRange(int(spec.minimum or 0), int(spec.maximum or 0))

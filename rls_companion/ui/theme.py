@@ -143,9 +143,10 @@ def style_sheet(t: Theme) -> str:
     QPushButton[role="chip"]:checked {{ background: {t.accent}; color: {t.accent_text};
         border-color: {t.accent}; }}
     QPushButton[role="chip"]:focus {{ border-color: {t.accent}; }}
-    QComboBox, QSpinBox, QDoubleSpinBox {{ background: {t.surface}; color: {t.text};
+    QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox {{ background: {t.surface}; color: {t.text};
         border: 1px solid {t.faint}; border-radius: 8px; padding: 5px 10px; min-width: 150px; }}
-    QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus {{ border-color: {t.accent}; }}
+    QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus {{
+        border-color: {t.accent}; }}
     QComboBox QAbstractItemView {{ background: {t.surface}; color: {t.text};
         selection-background-color: {t.raised}; selection-color: {t.text}; }}
     QCheckBox {{ spacing: 10px; background: transparent; }}

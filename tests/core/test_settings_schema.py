@@ -311,8 +311,10 @@ def candidates(spec: Spec) -> st.SearchStrategy[Any]:
     )
     if spec.kind is bool:
         return st.one_of(st.booleans(), anything)
-    if spec.kind is str:
+    if spec.kind is str and spec.choices:
         return st.one_of(st.sampled_from(spec.choices), anything)
+    if spec.kind is str:
+        return st.one_of(st.text(max_size=120), anything)
     assert spec.minimum is not None and spec.maximum is not None
     low, high = spec.minimum, spec.maximum
     return st.one_of(

@@ -28,6 +28,7 @@ import io
 import itertools
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
@@ -303,6 +304,47 @@ def test_history_is_read_once_per_visit_and_not_while_hidden(
     assert view.list.count() == 1
 
 
+def test_history_is_read_again_only_when_it_changed(
+    window: MainWindow, context: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store(context, hand_worked())
+    reads: list[int] = []
+    real = sessions.list_sessions
+
+    def counting(*args: object, **kwargs: object) -> list[SessionRecord]:
+        reads.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sessions, "list_sessions", counting)
+    view = open_history(window)
+    assert reads == [1]
+    window.show_page(window.start_view)
+    clock.advance(24 * 3600)  # a day later, nothing new: figures move on, no read
+    open_history(window)
+    assert reads == [1]
+    assert view.calendar.tonight == date(2026, 11, 21)
+    assert view.header.current.figure.text() == "0"  # Fri 20 was only partly practised
+
+    # Another program (the command line) adds a session through its own connection.
+    other = sqlite3.connect(context.paths.database, isolation_level=None)
+    try:
+        sessions.insert_session(other, record(at(21, 22), 1200))
+    finally:
+        other.close()
+    window.show_page(window.start_view)
+    open_history(window)
+    assert reads == [1, 1]
+    assert view.list.count() == 11
+    assert view.header.current.figure.text() == "1"
+
+    # A change through the window's own connection (ratings saved after a session).
+    sessions.set_ratings(context.db, view.records[0].id, 7, 2)
+    window.show_page(window.start_view)
+    open_history(window)
+    assert reads == [1, 1, 1]
+    assert view.records[0].rating_after == 2
+
+
 @OFFSCREEN_DIALOG
 def test_delete_asks_first_then_undo_restores_exactly(
     qtbot: QtBot, window: MainWindow, context: Context
@@ -416,7 +458,7 @@ def test_theme_change_restyles_the_history(window: MainWindow, context: Context)
 
 
 @OFFSCREEN_DIALOG
-def test_keyboard_reaches_the_list_and_deletes(
+def test_keyboard_reaches_the_list_deletes_and_undoes(
     qtbot: QtBot, window: MainWindow, context: Context
 ) -> None:
     store(context, hand_worked())
@@ -427,10 +469,18 @@ def test_keyboard_reaches_the_list_and_deletes(
     qtbot.keyClick(view.export_button, Qt.Key.Key_Tab)
     assert view.list.hasFocus()
     qtbot.keyClick(view.list, Qt.Key.Key_Down)
-    assert view.list.current_id() is not None
+    chosen = view.list.current_id()
+    assert chosen is not None
     qtbot.keyClick(view.list, Qt.Key.Key_Delete)
-    assert view.confirm_box is not None
-    view.confirm_box.reject()
+    box = view.confirm_box
+    assert box is not None
+    [delete] = [b for b in box.buttons() if b.text() == "Delete"]
+    delete.click()
+    assert sessions.get_session(context.db, chosen) is None
+    assert view.list.hasFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert sessions.get_session(context.db, chosen) is not None
+    assert view.list.current_id() == chosen
 
 
 def test_qtcharts_is_not_loaded_when_the_window_opens() -> None:
