@@ -24,6 +24,14 @@ PYTHON := $(PYTHON)
 .PHONY: venv run test lint format bench clean
 
 venv: $(VENV)/.installed
+	@if [ -e $(VENV)/.without-simpleaudio ] && [ -e /usr/include/alsa/asoundlib.h ]; then \
+		echo "retrying the simpleaudio extra (the ALSA headers are installed now)"; \
+		if $(BIN)/python -m pip install --quiet -e '.[test,simpleaudio]' >$(VENV)/pip-install.log 2>&1; then \
+			rm -f $(VENV)/.without-simpleaudio; \
+		else \
+			echo "note: the simpleaudio extra still does not build (see $(VENV)/pip-install.log)"; \
+		fi; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -42,7 +50,10 @@ $(VENV)/.installed: pyproject.toml
 	@if ! $(BIN)/python -m pip install --quiet -e '.[test,simpleaudio]' >$(VENV)/pip-install.log 2>&1; then \
 		echo "note: installing with the simpleaudio extra failed (see $(VENV)/pip-install.log);" \
 			"continuing without it"; \
+		touch $(VENV)/.without-simpleaudio; \
 		$(BIN)/python -m pip install --quiet -e '.[test]'; \
+	else \
+		rm -f $(VENV)/.without-simpleaudio; \
 	fi
 	@touch $@
 

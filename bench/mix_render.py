@@ -3,14 +3,17 @@
 Run inside the virtual environment: `python bench/mix_render.py`.
 
 The mixer renders a bedtime session with every source on (breath tone, a
-breathing pink bed, phase chimes, an app chime, and ducking going down and
-back up), at volume 100, pulled in blocks of the size a sink asks for
-(default 1024 frames, about 23 ms), exactly as the sink would pull it. Each
-run renders one second of audio; the figure is the median over many runs,
-in CPU time of the rendering thread (what the audio thread really spends,
-whatever else the computer is doing) with the wall-clock median beside it.
+breathing pink bed at full level, phase chimes, an app chime every few
+seconds, and ducking going down and back up), at volume 100, pulled exactly
+as a sink pulls it. Blocks of 1024 frames (23 ms) are the hardest case shown,
+smaller than any sink here asks for (the simpleaudio sink renders 2048 at a
+time and Qt Multimedia asks for 4096 through PulseAudio), since each pull has
+a fixed cost. Each run renders one second of audio; the figure is the median
+over many runs in CPU time of the rendering thread (what the audio thread
+really spends, whatever else the computer is doing), with the wall-clock
+median beside it.
 
-The exit status is 0 only when the median is within the budget.
+The exit status is 0 only when every median is within the budget.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from rls_companion.core.sound import SAMPLE_RATE
 BUDGET_MS = 5.0
 RUNS = 300
 WARM_UP_RUNS = 10
-BLOCK_FRAMES = 1024
+BLOCK_FRAMES = (1024, 2048, 4096)
 START_SECONDS = 120.0  # well inside the session: no fade in or out
 
 
@@ -73,23 +76,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=RUNS, help="seconds of audio to render")
     parser.add_argument(
-        "--block", type=int, default=BLOCK_FRAMES, help="frames per pull, as a sink asks"
+        "--block",
+        type=int,
+        action="append",
+        help=f"frames per pull, as a sink asks (repeatable; default {BLOCK_FRAMES})",
     )
     parser.add_argument("--ambient", choices=("pink", "brown"), default="pink")
     args = parser.parse_args(argv)
 
-    mixer = full_mixer(args.ambient)
-    _, _, practice = render_seconds(mixer, WARM_UP_RUNS, args.block, START_SECONDS)
-    cpu, wall, _ = render_seconds(mixer, args.runs, args.block, practice)
-    cpu_ms = statistics.median(cpu) * 1000.0
-    wall_ms = statistics.median(wall) * 1000.0
-    verdict = "PASS" if cpu_ms <= BUDGET_MS else "FAIL"
-    print(
-        f"mix render, 1 s of the full mix ({args.ambient} bed, blocks of {args.block}): "
-        f"{cpu_ms:.2f} ms CPU (wall {wall_ms:.2f} ms), median of {args.runs}; "
-        f"budget {BUDGET_MS:.0f} ms  {verdict}"
-    )
-    return 0 if verdict == "PASS" else 1
+    passed = True
+    for block in args.block or BLOCK_FRAMES:
+        mixer = full_mixer(args.ambient)
+        _, _, practice = render_seconds(mixer, WARM_UP_RUNS, block, START_SECONDS)
+        cpu, wall, _ = render_seconds(mixer, args.runs, block, practice)
+        cpu_ms = statistics.median(cpu) * 1000.0
+        wall_ms = statistics.median(wall) * 1000.0
+        verdict = "PASS" if cpu_ms <= BUDGET_MS else "FAIL"
+        passed = passed and verdict == "PASS"
+        print(
+            f"mix render, 1 s of the full mix ({args.ambient} bed, blocks of {block:>4}): "
+            f"{cpu_ms:5.2f} ms CPU (wall {wall_ms:5.2f} ms), median of {args.runs}; "
+            f"budget {BUDGET_MS:.0f} ms  {verdict}"
+        )
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

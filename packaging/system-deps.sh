@@ -27,9 +27,13 @@ runtime_pkgs=(
     libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0
     libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0 fonts-dejavu-core
 )
+# simpleaudio (the optional extra, installed for the tests) is built from
+# source: a C compiler and the ALSA headers. It plays through ALSA, whose
+# default output reaches PulseAudio through libasound2-plugins (the tests
+# write their own ~/.asoundrc; pulseaudio's ALSA hook does it for users).
 test_pkgs=(
     xvfb xauth pulseaudio pulseaudio-utils libasound2-dev libasound2-plugins
-    imagemagick xdotool
+    gcc libc6-dev imagemagick xdotool trayer
 )
 
 if [[ $runtime_only -eq 1 ]]; then
@@ -54,6 +58,10 @@ fi
 if [[ $runtime_only -eq 0 ]]; then
     if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
         wanted+=(python3-venv)
+    fi
+    # Building simpleaudio needs Python's C headers (python3-dev on Debian).
+    if ! python3 -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' >/dev/null 2>&1; then
+        wanted+=(python3-dev)
     fi
 fi
 

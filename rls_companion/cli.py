@@ -93,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
     put.add_argument("key")
     put.add_argument("value")
     config_commands.add_parser("list", help="print every setting with its allowed values")
+
+    commands.add_parser(
+        "doctor",
+        help="check sound outputs, speech engines, folders, history and settings",
+        description="Report what works on this computer: sound outputs, speech engines, data "
+        "folders, the history database and the settings file. Changes nothing; exits 1 only "
+        "when the history database is unhealthy.",
+    )
     return parser
 
 
@@ -147,6 +155,10 @@ def _command(args: argparse.Namespace, context: Context) -> int:
         return _import(args, context)
     if args.command == "config":
         return _config(args, context)
+    if args.command == "doctor":
+        from rls_companion import doctor
+
+        return doctor.run(context)
     raise UsageError(f"unknown command {args.command!r}")
 
 

@@ -35,6 +35,11 @@ class Paths:
         return self.log_dir / "rls-companion.log"
 
     @property
+    def welcomed_marker(self) -> Path:
+        """Present once the first-run welcome has been shown."""
+        return self.data_dir / "welcomed"
+
+    @property
     def run_dir(self) -> Path:
         """Lock files of sessions that are running right now."""
         return self.data_dir / "running"

@@ -1,7 +1,8 @@
 """Choosing a sink from the `audio.backend` setting.
 
-`auto` uses Qt Multimedia; when it can play the
-session goes on silently and the window says so once, quietly.
+`auto` tries Qt Multimedia first, then simpleaudio; `qt` and `simpleaudio`
+use only that one. When the chosen output cannot play, the session goes on
+silently and the window says so once, quietly, naming the reason.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from PySide6.QtCore import QObject
 from rls_companion.audio.sinks import NullSink, Sink
 
 log = logging.getLogger(__name__)
+
+NO_OUTPUT = "No sound output was found; the session runs silently."
 
 
 @dataclass
@@ -33,11 +36,20 @@ def choose_sink(backend: str, parent: QObject, on_failure: Callable[[str], None]
         if device is not None:
             return Choice(QtSink(device, parent, on_failure))
         if backend == "qt":
-            return Choice(NullSink(), "No sound output was found; the session runs silently.")
-    if backend == "simpleaudio":
-        return Choice(
-            NullSink(),
-            "Sound through simpleaudio is not available in this version; "
-            "the session runs silently. Choose 'auto' in Settings.",
-        )
-    return Choice(NullSink(), "No sound output was found; the session runs silently.")
+            return Choice(NullSink(), NO_OUTPUT)
+    if backend in ("auto", "simpleaudio"):
+        from rls_companion.audio import simpleaudio_sink
+
+        try:
+            # Opening the device is the only reliable test that ALSA can play.
+            simpleaudio_sink.probe(wait=False)
+            return Choice(simpleaudio_sink.SimpleaudioSink(parent, on_failure))
+        except simpleaudio_sink.SimpleaudioProblem as problem:
+            log.info("audio: simpleaudio unavailable: %s", problem)
+            if backend == "simpleaudio":
+                return Choice(
+                    NullSink(),
+                    f"Sound through simpleaudio is not available: {problem}. "
+                    "The session runs silently; 'auto' in Settings may find another output.",
+                )
+    return Choice(NullSink(), NO_OUTPUT)

@@ -270,7 +270,7 @@ class BreathPlan:
         )
 
     def levels_at(self, times: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        """`state_at(t).level` for every `t` of `times`, vectorised for audio.
+        """`state_at(t).level` for every `t` of `times` (any shape), vectorised for audio.
 
         The same arithmetic as `state_at`, element by element: a plain plan by
         taking the time modulo the cycle, a ramped plan through the closed-form
@@ -289,7 +289,8 @@ class BreathPlan:
                     self._cycle_ends,
                 ]
             )
-        t = np.maximum(times, 0.0)
+        given = np.asarray(times, dtype=np.float64)
+        t = np.maximum(given.reshape(-1), 0.0)
         if self.ramp is None:
             cycle = self.cycle_seconds
             whole = t / cycle
@@ -320,7 +321,7 @@ class BreathPlan:
         ease += 0.5
         ease *= rows[3]
         ease += rows[2]
-        return ease
+        return ease.reshape(given.shape)
 
     def _ramped_segments(
         self, t: npt.NDArray[np.float64]

@@ -120,9 +120,16 @@ class SessionMixer:
         self.tone = BreathTone(plan, sample_rate, self.curve) if breath_tone else None
         level = min(max(ambient_level, 0.0), 1.0)
         self.bed = NoiseBed(ambient, sample_rate, seed) if ambient != "none" and level else None
-        self.bed_breathes = ambient_breathes
+        self.bed_breathes = self.bed is not None and ambient_breathes
         self._bed_scale = level * BED_PEAK / BED_CREST
         self.phase_chime = phase_chime
+        # Per-sample quantities that are straight lines of the breath level:
+        # the tone's phase increment and amplitude, the bed's swell.
+        lines = [*self.tone.lanes()] if self.tone is not None else []
+        if self.bed_breathes:
+            lines.append((self._bed_scale * (1.0 - BED_EBB), self._bed_scale * BED_EBB))
+        self._lane_slopes = np.array([a for a, _ in lines]) if lines else None
+        self._lane_offsets = np.array([[b] for _, b in lines])
         # The most the tone, the bed and the phase chimes can add up to.
         self._steady_peak = (
             (TONE_PEAK if breath_tone else 0.0)
@@ -132,6 +139,7 @@ class SessionMixer:
         self.run_gain = GainRamp(0.0, sample_rate=sample_rate)
         self.ducker = Ducker(duck_db, duck_seconds, sample_rate)
         self.limiter = SafetyLimiter(sample_rate)
+        self._ramp = np.zeros(0)
         self.cursor: float | None = None
         self.resyncs = 0
         self._chime = chime(sample_rate)
@@ -171,11 +179,11 @@ class SessionMixer:
     def set_ducking(self, active: bool) -> None:
         """Lower the tone, the bed and the phase chimes (while speech plays), or
         bring them back; the change glides over `duck_seconds`."""
-        self.ducker.target = 1.0 if active else 0.0
+        self.ducker.duck(active)
 
     @property
     def ducking(self) -> bool:
-        return self.ducker.target == 1.0
+        return self.ducker.target > 0
 
     # -- rendering ---------------------------------------------------------
     def pull(self, frames: int, moment: Moment, lead_seconds: float = 0.0) -> Block:
@@ -214,16 +222,16 @@ class SessionMixer:
         if moment.running:
             self._schedule_phase_chimes(end)
         if self._phase_voices and self._mix_voices(
-            self._phase_voices, out, start, speed, moment.running
+            self._phase_voices, out, start, speed, moment.running, in_order=True
         ):
             self._phase_voices = [v for v in self._phase_voices if not v.done]
         duck = self.ducker.render(frames)
         if not (isinstance(duck, float) and duck == 1.0):
             out *= duck
         if self._voices and self._mix_voices(
-            self._voices.values(), out, start, speed, moment.running
+            list(self._voices.values()), out, start, speed, moment.running
         ):
-            self._voices = {h: v for h, v in self._voices.items() if not v.done}
+            self._drop_finished()
 
         gain: float | npt.NDArray[np.float64] = self.volume
         if self.run_gain.steady:
@@ -233,7 +241,7 @@ class SessionMixer:
         if fade_from == fade_to:
             gain = gain * fade_from
         else:
-            gain = gain * np.linspace(fade_from, fade_to, frames)
+            gain = gain * (fade_from + (fade_to - fade_from) * self._unit_ramp(frames))
         out *= gain
         # Within the headroom budget the limiter has nothing to do; it only
         # listens when more is sounding than the budget allows for.
@@ -245,27 +253,38 @@ class SessionMixer:
     def _soundscape(self, frames: int, start: float, speed: float) -> npt.NDArray[np.float64]:
         """Tone and bed for the block, before ducking and gains."""
         bed = self.bed
-        breathing = bed is not None and self.bed_breathes
-        if self.tone is None and not breathing:
+        if self._lane_slopes is None:
             out = np.zeros(frames)
         else:
-            level = self.curve.levels(start, frames, speed)
-            out = self.tone.render_levels(level) if self.tone is not None else np.zeros(frames)
+            # Everything that follows the breath is a straight line of its
+            # level: work all of them out in one go.
+            lanes = np.multiply.outer(self._lane_slopes, self.curve.levels(start, frames, speed))
+            lanes += self._lane_offsets
+            if self.tone is not None:
+                out = self.tone.render_lanes(lanes[0], lanes[1])
+            else:
+                out = np.zeros(frames)
         if bed is not None:
             noise = bed.read(frames)
-            if breathing:
-                swell = level * (self._bed_scale * (1.0 - BED_EBB))
-                swell += self._bed_scale * BED_EBB
+            if self.bed_breathes:
+                swell = lanes[-1]
                 swell *= noise
                 out += swell
             else:
                 out += noise * (self._bed_scale * BED_STILL)
         return out
 
+    def _unit_ramp(self, frames: int) -> npt.NDArray[np.float64]:
+        """0 .. 1 in `frames` even steps (as `np.linspace(0, 1, frames)`), kept."""
+        if len(self._ramp) != frames:
+            self._ramp = np.linspace(0.0, 1.0, frames)
+        return self._ramp
+
     def _move_cursor(self, practice: float) -> None:
         self.cursor = practice
         # Phase chimes are found afresh from here; ones not yet begun are dropped.
         self._phase_voices = [v for v in self._phase_voices if v.played is not None]
+        self._last_phase_chime = max((v.at for v in self._phase_voices), default=-math.inf)
         self._scanned_to = practice
 
     def _schedule_phase_chimes(self, until: float) -> None:
@@ -288,9 +307,10 @@ class SessionMixer:
         start: float,
         speed: float,
         running: bool,
+        in_order: bool = False,
     ) -> bool:
         """Add each voice sounding in this block (onsets land on their sample);
-        whether any has finished."""
+        whether any has finished. Voices `in_order` start in the order given."""
         frames = len(out)
         finished = False
         for voice in voices:
@@ -301,6 +321,8 @@ class SessionMixer:
                     continue
                 offset = round((voice.at - start) * self.rate / max(speed, 1e-9))
                 if offset >= frames:
+                    if in_order:
+                        break  # and so do all after it
                     continue
                 played = 0
                 if offset < 0:
@@ -318,5 +340,10 @@ class SessionMixer:
         for voice in (*self._voices.values(), *self._phase_voices):
             if voice.played is not None:
                 voice.played += frames
-        self._voices = {h: v for h, v in self._voices.items() if not v.done}
+        self._drop_finished()
+
+    def _drop_finished(self) -> None:
+        for handle, voice in list(self._voices.items()):
+            if voice.done:
+                self._voices.pop(handle, None)
         self._phase_voices = [v for v in self._phase_voices if not v.done]

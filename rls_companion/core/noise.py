@@ -26,9 +26,9 @@ COLOURS = ("pink", "brown")
 
 # Voss-McCartney: row k is redrawn every 2**(k+1) samples, at the samples whose
 # count has exactly k trailing zero bits, so exactly one row changes per sample.
-PINK_ROWS = 16  # the slowest row changes every 1.5 s: pink down to below 1 Hz
+PINK_ROWS = 16  # the slowest row is redrawn every 2**17 samples: pink down to a few hertz
 _ROW_MASK = (1 << PINK_ROWS) - 1
-_ROW_OF = np.full(1 << PINK_ROWS, PINK_ROWS, dtype=np.intp)  # PINK_ROWS: none changes
+_ROW_OF = np.full(1 << PINK_ROWS, PINK_ROWS, dtype=np.int8)  # PINK_ROWS: none changes
 for _row in range(PINK_ROWS - 1, -1, -1):
     _ROW_OF[1 << _row :: 2 << _row] = _row
 _ROW_PERIOD = np.append(2 << np.arange(PINK_ROWS), 1 << 62)  # samples between redraws
@@ -37,10 +37,11 @@ _ROW_PHASE = 1 << np.arange(PINK_ROWS)  # first sample at which each row is redr
 BROWN_LEAK_HZ = 8.0  # the integrator forgets below this, so it cannot wander off
 DC_BLOCK_HZ = 4.0  # and what is left below a few hertz is taken out
 BED_CUTOFF_HZ = 800.0  # two one-pole lowpasses: soft, no hiss
+BED_HIGHPASS_HZ = 30.0  # and little rumble below hearing, which would only take headroom
 BED_DECIMATION = 4  # the bed is made at this fraction of the sample rate
-# RMS of each colour after the lowpass, for the default sample rate (measured
-# over minutes of several seeds); the bed divides by it so both colours come out at unit RMS.
-BED_RMS = {"pink": 2.15, "brown": 4.9}
+# RMS of each colour after the bed's filters at the default sample rate
+# (measured over minutes of several seeds): dividing by it brings both to unit RMS.
+BED_RMS = {"pink": 0.76, "brown": 2.71}
 # The bed is soft-limited at BED_CREST times its RMS: untouched below BED_KNEE,
 # rounded off above, so its peak is bounded by construction.
 BED_KNEE = 3.0
@@ -74,66 +75,112 @@ class OnePole:
             return np.zeros(0)
         span = self._span
         if n <= span:
-            y = np.cumsum(x * self._rise[:n])
+            y = np.add.accumulate(x * self._rise[:n])
             y *= self._fall[:n]
             y += self.state * self._carry[:n]
             self.state = float(y[-1])
             return y
         rows = -(-n // span)
-        padded = np.zeros(rows * span)
-        padded[:n] = x
-        grid = padded.reshape(rows, span)
-        grid *= self._rise
-        np.cumsum(grid, axis=1, out=grid)
-        grid *= self._fall
+        width = -(-n // rows)  # rows as even as can be: often no padding at all
+        if rows * width == n:
+            grid = x.reshape(rows, width) * self._rise[:width]
+        else:
+            grid = np.zeros((rows, width))
+            grid.reshape(-1)[:n] = x
+            grid *= self._rise[:width]
+        np.add.accumulate(grid, axis=1, out=grid)
+        grid *= self._fall[:width]
         # What each row inherits: the true last sample of the row before.
         carried = [self.state]
-        reach = float(self._carry[-1])  # a**span
+        reach = float(self._carry[width - 1])  # a**width
         for last in grid[:-1, -1].tolist():
             carried.append(last + reach * carried[-1])
-        grid += np.asarray(carried)[:, None] * self._carry
-        y = padded[:n]
+        grid += np.asarray(carried)[:, None] * self._carry[:width]
+        y = grid.reshape(-1)[:n]
         self.state = float(y[-1])
         return y
 
 
-class PinkNoise:
-    """Voss-McCartney pink noise (-3 dB per octave): the sum of `PINK_ROWS`
-    held random values, row k redrawn every 2**(k+1) samples, plus a fresh
-    white value every sample."""
+class HighPass:
+    """A DC blocker, ``y[n] = x[n] - x[n-1] + a y[n-1]``: flat above `cutoff_hz`."""
 
-    def __init__(self, rng: np.random.Generator) -> None:
+    def __init__(self, cutoff_hz: float, sample_rate: float) -> None:
+        self._pole = OnePole(pole_for(cutoff_hz, sample_rate))
+        self._previous = 0.0
+
+    def process(self, x: FloatArray) -> FloatArray:
+        if len(x) == 0:
+            return np.zeros(0)
+        change = np.empty(len(x))
+        change[0] = x[0] - self._previous
+        np.subtract(x[1:], x[:-1], out=change[1:])
+        self._previous = float(x[-1])
+        return self._pole.process(change)
+
+
+class PinkNoise:
+    """Voss-McCartney pink noise (-3 dB per octave): the sum of `rows` held
+    random values in [-0.5, 0.5), row k redrawn every 2**(k+1) samples, plus a
+    fresh white value every sample. Below the slowest row's rate the spectrum
+    levels off.
+    """
+
+    def __init__(self, rng: np.random.Generator, rows: int = PINK_ROWS) -> None:
+        if not 1 <= rows <= PINK_ROWS:
+            raise ValueError(f"pink noise takes 1 to {PINK_ROWS} rows, not {rows}")
         # One stream for the rows and one for the white part, each drawn in
-        # order: the noise is the same whatever the block sizes.
+        # order: the noise is the same whatever the block sizes. Values are
+        # drawn in [0, 1) and the offset of a half is taken off the sum.
         self._fresh, self._white = rng.spawn(2)
-        self._rows = rng.uniform(-1.0, 1.0, PINK_ROWS)  # start as if long running
+        self._rows = rng.random(rows)  # start as if long running
+        self._offset = 0.5 * (rows + 1)
+        self._row_of = np.minimum(_ROW_OF, rows)  # `rows`: none is redrawn
+        self._period = np.append(_ROW_PERIOD[:rows], 1 << 62)
+        self._phase = _ROW_PHASE[:rows]
         self._count = 0  # samples generated so far
+        # Which sample each sample's row was last drawn at, by block position.
+        self._plans: dict[tuple[int, int], tuple[npt.NDArray[np.intp], ...]] = {}
+
+    def _plan(self, first: int, frames: int) -> tuple[npt.NDArray[np.intp], ...]:
+        """For a block starting at sample `first`: the sample whose value each
+        sample replaces (itself when no row changes), where each row is first
+        and last redrawn in the block, and which rows are. Depends only on
+        `first` modulo 2**rows, so it is kept for blocks of the same shape."""
+        count = len(self._rows)
+        key = (first % (1 << count), frames)
+        plan = self._plans.get(key)
+        if plan is None:
+            index = np.arange(frames)
+            row = self._row_of[(index + first) & _ROW_MASK]
+            source = index - self._period[row]
+            # No row changes (or the old value comes from the last block, set
+            # apart below): let the sample replace itself, a step of nothing.
+            np.copyto(source, index, where=(source < 0) | (row == count))
+            first_redraw = (self._phase - first) % self._period[:count]
+            inside = np.flatnonzero(first_redraw < frames)
+            last = frames - 1 - (first + frames - 1 - self._phase) % self._period[:count]
+            redrawn = np.flatnonzero(last >= 0)
+            plan = (source, inside, first_redraw[inside], redrawn, last[redrawn])
+            if len(self._plans) >= 64:
+                self._plans.clear()
+            self._plans[key] = plan
+        return plan
 
     def render(self, frames: int) -> FloatArray:
         if frames <= 0:
             return np.zeros(0)
-        first = self._count
-        index = np.arange(frames)
-        row = _ROW_OF[(index + first) & _ROW_MASK]
-        fresh = self._fresh.uniform(-1.0, 1.0, frames)
+        source, inside, at_first, redrawn, at_last = self._plan(self._count, frames)
+        fresh = self._fresh.random(frames)
         # Each sample redraws one row: the sum moves by the new value minus the
         # one that row held, drawn one period earlier in this block...
-        step = fresh - fresh.take(index - _ROW_PERIOD[row], mode="clip")
+        step = fresh - fresh.take(source)
         # ...or, for each row's first redraw here, carried in from the last block.
-        first_redraw = (_ROW_PHASE - first) % _ROW_PERIOD[:PINK_ROWS]
-        inside = first_redraw < frames
-        step[first_redraw[inside]] = fresh[first_redraw[inside]] - self._rows[inside]
-        # Every 2**PINK_ROWS samples no row is redrawn.
-        for i in range((-first) & _ROW_MASK, frames, 1 << PINK_ROWS):
-            step[i] = 0.0
-        total = np.cumsum(step)
-        total += self._rows.sum()
-        total += self._white.uniform(-1.0, 1.0, frames)
+        step[at_first] = fresh[at_first] - self._rows[inside]
+        total = np.add.accumulate(step)
+        total += self._rows.sum() - self._offset
+        total += self._white.random(frames)
         # Carry each row's latest value (and resum exactly next time).
-        end = first + frames - 1
-        last = frames - 1 - (end - _ROW_PHASE) % _ROW_PERIOD[:PINK_ROWS]
-        redrawn = last >= 0
-        self._rows[redrawn] = fresh[last[redrawn]]
+        self._rows[redrawn] = fresh[at_last]
         self._count += frames
         return total
 
@@ -142,30 +189,29 @@ class BrownNoise:
     """Brown noise (-6 dB per octave): white noise through a leaky integrator,
     then a DC blocker so the slow wander below a few hertz never eats headroom."""
 
-    def __init__(self, rng: np.random.Generator, sample_rate: float) -> None:
+    def __init__(
+        self, rng: np.random.Generator, sample_rate: float, dc_block_hz: float = DC_BLOCK_HZ
+    ) -> None:
         self._rng = rng
         self._integrator = OnePole(pole_for(BROWN_LEAK_HZ, sample_rate))
-        self._blocker = OnePole(pole_for(DC_BLOCK_HZ, sample_rate))
-        self._previous = 0.0
+        self._blocker = HighPass(dc_block_hz, sample_rate)
 
     def render(self, frames: int) -> FloatArray:
         if frames <= 0:
             return np.zeros(0)
-        walk = self._integrator.process(self._rng.uniform(-1.0, 1.0, frames))
-        change = np.diff(walk, prepend=self._previous)
-        self._previous = float(walk[-1])
-        return self._blocker.process(change)
+        return self._blocker.process(self._integrator.process(self._rng.uniform(-1.0, 1.0, frames)))
 
 
 class NoiseBed:
     """A soft bed of pink or brown noise at unit RMS, peaks bounded by `BED_CREST`.
 
     A bed has nothing above a couple of kilohertz, so the noise is made at a
-    quarter of the sample rate (a quarter of the work), lowpassed there (two
-    one-poles at `BED_CUTOFF_HZ`), brought up to the full rate by linear
-    interpolation (whose faint images lie far above the cutoff), scaled to
-    unit RMS and soft-limited above `BED_KNEE`. It is made in `BED_CHUNK`
-    chunks, whatever size the caller reads, so reading is one slice.
+    quarter of the sample rate (a quarter of the work), kept from rumbling
+    below `BED_HIGHPASS_HZ` and lowpassed there by two one-poles at
+    `BED_CUTOFF_HZ`. Linear interpolation brings it up to the full rate (its
+    faint images lie far above the cutoff); it is scaled to unit RMS and
+    soft-limited above `BED_KNEE`. It is made in `BED_CHUNK` chunks, whatever
+    size the caller reads, so reading is one slice.
     """
 
     def __init__(self, colour: str, sample_rate: int, seed: int | None = None) -> None:
@@ -174,8 +220,12 @@ class NoiseBed:
         rng = np.random.default_rng(seed)
         rate = sample_rate / BED_DECIMATION
         self.colour = colour
+        # Nothing much below BED_HIGHPASS_HZ: brown noise's own DC blocker is
+        # set there, and pink noise stops rising there (no slower rows).
         self.source: PinkNoise | BrownNoise = (
-            PinkNoise(rng) if colour == "pink" else BrownNoise(rng, rate)
+            PinkNoise(rng, math.ceil(math.log2(rate / BED_HIGHPASS_HZ)))
+            if colour == "pink"
+            else BrownNoise(rng, rate, BED_HIGHPASS_HZ)
         )
         lowpass = pole_for(BED_CUTOFF_HZ, rate)
         scale = 1.0 / BED_RMS[colour]
@@ -201,7 +251,8 @@ class NoiseBed:
 
     def _chunk(self) -> FloatArray:
         first, second = self._lowpass
-        low = second.process(first.process(self.source.render(BED_CHUNK // BED_DECIMATION)))
+        low = self.source.render(BED_CHUNK // BED_DECIMATION)
+        low = second.process(first.process(low))
         # Soft-limited before the interpolation, which never overshoots its ends.
         soft_limit(low, BED_KNEE, BED_CREST)
         # Straight lines from each low-rate sample to the next (one sample late).

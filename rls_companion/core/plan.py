@@ -30,5 +30,14 @@ def breath_plan(values: Mapping[str, Value]) -> BreathPlan:
 def timeline(
     values: Mapping[str, Value], kind: Kind = Kind.BEDTIME, minutes: float | None = None
 ) -> Timeline:
-    length = float(values["session.length_minutes"]) if minutes is None else minutes
-    return build_timeline(kind, length)
+    return build_timeline(kind, minutes if minutes is not None else default_minutes(values, kind))
+
+
+def default_minutes(values: Mapping[str, Value], kind: Kind) -> float:
+    """How long a session of each kind lasts unless asked otherwise."""
+    key = {
+        Kind.BEDTIME: "session.length_minutes",
+        Kind.BREATHING: "session.quick_minutes",
+        Kind.RESETTLE: "session.resettle_minutes",
+    }[kind]
+    return float(values[key])

@@ -8,11 +8,12 @@ two can never disagree about what is allowed.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rls_companion.core import breathing
+from rls_companion.core import breathing, reminder
 
 Value = bool | int | float | str
 
@@ -33,12 +34,18 @@ class Spec:
     help: str = ""
     # (key, value): the setting only matters while that other setting has that value.
     applies_when: tuple[str, Value] | None = None
+    # Text that must have a certain form: a regular expression the whole value
+    # must match, and what it means in words (used in messages and `config list`).
+    pattern: str | None = None
+    pattern_help: str = ""
 
     def describe_range(self) -> str:
         if self.choices:
             return " | ".join(self.choices)
         if self.kind is bool:
             return "true | false"
+        if self.pattern:
+            return self.pattern_help
         if self.kind is str:
             return "text"
         return f"{_fmt(self.minimum)}–{_fmt(self.maximum)}"
@@ -115,6 +122,16 @@ SCHEMA: tuple[Spec, ...] = (
         applies_when=("breathing.ramp", True),
     ),
     Spec("session.length_minutes", int, 20, "Session length (minutes)", 5, 60),
+    Spec(
+        "session.kind",
+        str,
+        "bedtime",
+        "Session to begin with",
+        choices=("bedtime", "breathing", "resettle"),
+        help="Remembered from the last session you began.",
+    ),
+    Spec("session.quick_minutes", int, 5, "Quick breathing length (minutes)", 2, 30),
+    Spec("session.resettle_minutes", int, 10, "Re-settle length (minutes)", 5, 30),
     Spec("streak.rollover_hour", int, 6, "New night starts at (hour)", 0, 12),
     Spec("streak.min_practice_minutes", int, 5, "Minutes that make a practised night", 1, 60),
     Spec("streak.visible", bool, True, "Show streak counters"),
@@ -184,6 +201,31 @@ SCHEMA: tuple[Spec, ...] = (
         100,
         applies_when=("speech.enabled", True),
     ),
+    Spec(
+        "reminder.enabled",
+        bool,
+        False,
+        "Bedtime reminder",
+        help="A quiet note at bedtime, from the tray icon where the desktop has one.",
+    ),
+    Spec(
+        "reminder.time",
+        str,
+        "22:30",
+        "Reminder time",
+        pattern=reminder.TIME_PATTERN,
+        pattern_help=reminder.TIME_HELP,
+        applies_when=("reminder.enabled", True),
+    ),
+    Spec(
+        "reminder.days",
+        str,
+        ",".join(reminder.WEEKDAYS),
+        "Reminder days",
+        pattern=reminder.DAYS_PATTERN,
+        pattern_help=reminder.DAYS_HELP,
+        applies_when=("reminder.enabled", True),
+    ),
     Spec("appearance.theme", str, "night", "Theme", choices=("night", "dark", "light", "system")),
     Spec("appearance.reduced_motion", bool, False, "Reduced motion"),
 )
@@ -244,6 +286,8 @@ def validate(key: str, value: Any) -> Value:
             raise SettingError(f"{key}: {value!r} is not one of {spec.describe_range()}")
         if len(value) > MAX_TEXT_LENGTH or not value.isprintable() or value != value.strip():
             raise SettingError(f"{key}: {value[:40]!r} is not a short line of plain text")
+        if spec.pattern and not re.fullmatch(spec.pattern, value):
+            raise SettingError(f"{key}: {value!r} is not {spec.pattern_help}")
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise SettingError(f"{key}: {value!r} is not a number")

@@ -1,10 +1,16 @@
-"""Sound synthesis as numpy arrays: the breath tone and the session mix.
+"""Sound synthesis as numpy arrays: the breath tone, chime and mix tools.
 
 The breath tone is a warm, low sine (with a little second and third harmonic)
 whose pitch and loudness rise through the inhale and fall through the exhale,
 so the pace can be followed with eyes closed. Pitch is integrated into a
 running phase so blocks join without a seam, and every change of level goes
 through a ramp, so nothing clicks. Output peaks stay far below full scale.
+
+The breath level comes from a `BreathCurve` (worked out on a fixed grid with
+the vectorised `BreathPlan.levels_at`), which the noise bed follows as well.
+`Ducker` and `SafetyLimiter` are the mix's gain tools: a smooth dip while
+speech plays, and a soft last resort against overs that the headroom budget
+already rules out.
 """
 
 from __future__ import annotations
@@ -41,10 +47,10 @@ def _harmonic_peak() -> float:
 
 
 _NORMALISE = FULL_SCALE_PEAK / _harmonic_peak()
-# With s = sin(p) and c = cos(p): sin 2p = 2sc and sin 3p = 3s - 4s**3, so the
-# whole harmonic sum is s * (A + B c - C s**2): one sine and one cosine.
+# With s = sin(p) and c = cos(p): sin 2p = 2sc and sin 3p = s (4c**2 - 1), so
+# the whole harmonic sum is s * (A + c (B + C c)): one sine and one cosine.
 _WEIGHTS = dict(HARMONICS)
-_HARM_A = _WEIGHTS[1] + 3.0 * _WEIGHTS[3]
+_HARM_A = _WEIGHTS[1] - _WEIGHTS[3]
 _HARM_B = 2.0 * _WEIGHTS[2]
 _HARM_C = 4.0 * _WEIGHTS[3]
 assert set(_WEIGHTS) == {1, 2, 3}, "the fast harmonic sum covers three harmonics"
@@ -119,33 +125,50 @@ class BreathTone:
     def render(self, t0: float, frames: int, speed: float = 1.0) -> npt.NDArray[np.float64]:
         return self.render_levels(self.levels(t0, frames, speed))
 
+    def lanes(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """(slope, offset) of the phase increment and of the amplitude, each a
+        straight-line function of the breath level."""
+        return (
+            (self._inc_span, self._inc_low),
+            ((1.0 - FLOOR_LEVEL) * _NORMALISE, FLOOR_LEVEL * _NORMALISE),
+        )
+
     def render_levels(self, level: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """The tone for a per-sample breath level (continuing the running phase)."""
-        frames = len(level)
+        (inc_slope, inc_offset), (amp_slope, amp_offset) = self.lanes()
+        lanes = np.multiply.outer((inc_slope, amp_slope), level)
+        lanes += ((inc_offset,), (amp_offset,))
+        return self.render_lanes(lanes[0], lanes[1])
+
+    def render_lanes(
+        self, increments: npt.NDArray[np.float64], amplitude: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64]:
+        """The tone for per-sample phase increments and amplitudes (both are
+        used up: written over)."""
+        frames = len(increments)
         if frames > SUB_BLOCK:
             return np.concatenate(
-                [self.render_levels(level[i : i + SUB_BLOCK]) for i in range(0, frames, SUB_BLOCK)]
+                [
+                    self.render_lanes(increments[i : i + SUB_BLOCK], amplitude[i : i + SUB_BLOCK])
+                    for i in range(0, frames, SUB_BLOCK)
+                ]
             )
         if frames == 0:
             return np.zeros(0)
         # Pitch is integrated into a running phase (float64), so blocks join
         # without a seam; the short, wrapped phase is precise enough in float32.
-        increments = level * self._inc_span
-        increments += self._inc_low
-        phase = np.cumsum(increments)
-        phase += self._phase - increments[0]
-        self._phase = float((phase[-1] + increments[-1]) % TAU)
+        last = float(increments[-1])
+        increments[0] = self._phase  # so the running sum starts from it
+        phase = np.add.accumulate(increments)
+        self._phase = (float(phase[-1]) + last) % TAU
         narrow = phase.astype(np.float32)
         s = np.sin(narrow)
         c = np.cos(narrow, out=narrow)
-        c *= _HARM_B
-        wave = s * s
-        wave *= -_HARM_C
+        wave = c * _HARM_C
+        wave += _HARM_B
+        wave *= c
         wave += _HARM_A
-        wave += c
         wave *= s
-        amplitude = level * ((1.0 - FLOOR_LEVEL) * _NORMALISE)
-        amplitude += FLOOR_LEVEL * _NORMALISE
         amplitude *= wave
         return amplitude
 
@@ -181,33 +204,42 @@ class Ducker:
     """A gain that dips by `depth_db` while speech plays and comes back after.
 
     It glides over `seconds` along a raised cosine in decibels, so the change
-    starts and ends gently, and holds still (a plain number) otherwise.
+    starts and ends gently, and holds still (a plain number) otherwise. The
+    glide is worked out once, sample by sample, and read back either way.
     """
 
     def __init__(self, depth_db: float, seconds: float, sample_rate: int = SAMPLE_RATE) -> None:
         if depth_db < 0.0 or seconds <= 0.0:
             raise ValueError("ducking needs a depth of 0 dB or more over a positive time")
         self.depth_db = depth_db
-        self.progress = 0.0  # 0 full level .. 1 fully ducked
-        self.target = 0.0
-        self._step = 1.0 / (seconds * sample_rate)
+        self.floor = float(10.0 ** (-depth_db / 20.0))  # the gain while fully ducked
+        self.length = max(round(seconds * sample_rate), 1)  # samples in a glide
+        eased = 0.5 - 0.5 * np.cos(np.pi * np.arange(self.length + 1) / self.length)
+        self._glide = 10.0 ** (-depth_db / 20.0 * eased)  # gain at each step of the way
+        self._steps = np.arange(1, SUB_BLOCK + 1)
+        self.position = 0  # samples into the glide: 0 full level .. length fully ducked
+        self.target = 0
 
     @property
-    def floor(self) -> float:
-        return float(10.0 ** (-self.depth_db / 20.0))
+    def progress(self) -> float:
+        """0 at full level, 1 fully ducked."""
+        return self.position / self.length
 
-    def gain_at(self, progress: float | npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:
-        eased = 0.5 - 0.5 * np.cos(np.pi * np.asarray(progress, dtype=np.float64))
-        return np.asarray(10.0 ** (-self.depth_db / 20.0 * eased), dtype=np.float64)
+    def duck(self, active: bool) -> None:
+        self.target = self.length if active else 0
 
     def render(self, frames: int) -> float | npt.NDArray[np.float64]:
-        if self.progress == self.target:
-            return 1.0 if self.progress == 0.0 else self.floor
-        direction = 1.0 if self.target > self.progress else -1.0
-        path = self.progress + direction * self._step * np.arange(1, frames + 1)
-        np.clip(path, min(self.progress, self.target), max(self.progress, self.target), out=path)
-        self.progress = float(path[-1]) if frames else self.progress
-        return self.gain_at(path)
+        position, target = self.position, self.target
+        if position == target or frames <= 0:
+            return 1.0 if position == 0 else self.floor
+        if frames > len(self._steps):
+            self._steps = np.arange(1, frames + 1)
+        if target > position:
+            path = np.minimum(self._steps[:frames] + position, target)
+        else:
+            path = np.maximum(position - self._steps[:frames], target)
+        self.position = int(path[-1])
+        return self._glide.take(path)
 
 
 LIMIT_CEILING = 10.0 ** (-1.0 / 20.0)  # -1 dBFS
@@ -247,10 +279,6 @@ class SafetyLimiter:
         block *= self.gain + (need - self.gain) * reach
         self.gain = need
         return soft_limit(block, LIMIT_CEILING, 1.0)
-
-
-def to_float32(block: npt.NDArray[np.float64]) -> Block:
-    return np.clip(block, -1.0, 1.0).astype(np.float32)
 
 
 CHIME_HZ = 392.0  # G4: soft, below the brightness of a phone alert

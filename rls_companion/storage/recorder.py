@@ -50,6 +50,7 @@ class SessionRecorder:
         self.db = db
         self.run_dir = run_dir
         self.session_id: str | None = None
+        self.last_session_id: str | None = None  # stays after the end, for the rating after
         self._started_at = datetime.min.replace(tzinfo=UTC)
         self._lock: IO[str] | None = None
         self._urges = 0
@@ -63,6 +64,7 @@ class SessionRecorder:
         with sessions.transaction(self.db):
             sessions.insert_session(self.db, record)
         self.session_id = record.id
+        self.last_session_id = record.id
         self._started_at = record.started_at
         self._urges = 0
 

@@ -198,3 +198,7 @@ def update_urge(
         " WHERE session_id = ? AND seq = ?",
         (held_seconds, outcome, intensity, session_id, seq),
     )
+
+
+def set_rating_after(db: sqlite3.Connection, session_id: str, rating: int | None) -> None:
+    db.execute("UPDATE sessions SET rating_after = ? WHERE id = ?", (rating, session_id))

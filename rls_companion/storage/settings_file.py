@@ -58,9 +58,27 @@ class SettingsFile:
         schema.spec_for(key)
         return self.values[key]
 
+    def refresh(self) -> None:
+        """Pick up changes made meanwhile by another program (e.g. `config set`).
+
+        Quiet: an unreadable file keeps the values already in use; the problem
+        was reported (and the file backed up) when it was first read.
+        """
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return
+        if isinstance(data, dict):
+            self.values, _ = schema.merge_valid(_flatten(data))
+
     def set(self, key: str, value: Any) -> schema.Value:
-        """Validate and store one value; raises SettingError and changes nothing."""
+        """Validate and store one value; raises SettingError and changes nothing.
+
+        The file is read again first, so a value changed meanwhile by another
+        program is kept rather than overwritten with an older one.
+        """
         checked = schema.validate(key, value)
+        self.refresh()
         self.values[key] = checked
         self.save()
         return checked

@@ -1,9 +1,10 @@
 """Two small charts of recent nights: minutes practised, and ratings before and after.
 
-This is the only module that imports QtCharts, and the History screen imports
-it only when it first has something to chart, so the app starts without it.
-The charts are built once and their data replaced on each refresh; they are
-styled from the theme (no default blue, no bright white) and never animate.
+This module and `history_urge_chart` (which shares its helpers) are the only
+ones that import QtCharts, and the History screen imports them only when it
+first has something to chart, so the app starts without it. The charts are
+built once and their data replaced on each refresh; they are styled from the
+theme (no default blue, no bright white) and never animate.
 """
 
 from __future__ import annotations
@@ -57,13 +58,28 @@ def night_labels(nights: tuple[Night, ...], every: int = 7) -> list[tuple[str, i
     return labels[::-1]
 
 
-def _axis_font() -> QFont:
+def label_axes(nights: tuple[Night, ...], width: int, *axes: QCategoryAxis) -> None:
+    """Date labels under `width` px of chart: one a week, or fewer where it is narrow."""
+    # Qt elides a label wider than its share of the axis: keep about 80 px per label.
+    per_night = width / max(len(nights), 1)
+    every = next((n for n in (7, 14) if n * per_night >= LABEL_SPACING), 21)
+    labels = night_labels(nights, every)
+    for axis in axes:
+        for label in axis.categoriesLabels():
+            axis.remove(label)
+        axis.setStartValue(-0.5)
+        for label, at in labels:
+            axis.append(label, at)
+        axis.setRange(-0.5, len(nights) - 0.5)
+
+
+def axis_font() -> QFont:
     font = QFont()
     font.setPixelSize(AXIS_PX)
     return font
 
 
-def _new_chart() -> QChart:
+def new_chart() -> QChart:
     chart = QChart()
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setBackgroundVisible(False)
@@ -76,7 +92,7 @@ def _new_chart() -> QChart:
     return chart
 
 
-def _new_view(chart: QChart, parent: QWidget, name: str) -> QChartView:
+def new_view(chart: QChart, parent: QWidget, name: str) -> QChartView:
     view = QChartView(chart, parent)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setInteractive(False)
@@ -102,7 +118,7 @@ class HistoryCharts(QWidget):
         row.addWidget(self.minutes_card, 1)
         row.addWidget(self.ratings_card, 1)
 
-        self.minutes_chart = _new_chart()
+        self.minutes_chart = new_chart()
         self.practised = QBarSet("Practised")
         self.partly = QBarSet("Some practice")
         self.bars = QStackedBarSeries()
@@ -116,12 +132,12 @@ class HistoryCharts(QWidget):
         self.minutes_chart.addSeries(self.threshold)
         self._attach(self.minutes_chart, self.minutes_x, self.minutes_y, self.bars, self.threshold)
         self.minutes_caption = self._heading(self.minutes_card, "MINUTES EACH NIGHT")
-        self.minutes_view = _new_view(
+        self.minutes_view = new_view(
             self.minutes_chart, self.minutes_card, "Minutes practised each night"
         )
         self.minutes_card.body.addWidget(self.minutes_view, 1)
 
-        self.ratings_chart = _new_chart()
+        self.ratings_chart = new_chart()
         self.before = QLineSeries()
         self.before.setName("Before")
         self.after = QLineSeries()
@@ -139,12 +155,12 @@ class HistoryCharts(QWidget):
         legend.setVisible(True)
         legend.setAlignment(Qt.AlignmentFlag.AlignTop)
         legend.setMarkerShape(QLegend.MarkerShape.MarkerShapeCircle)
-        legend.setFont(_axis_font())
+        legend.setFont(axis_font())
         legend.setBackgroundVisible(False)
         self._heading(self.ratings_card, "HOW THE LEGS FELT").setText(
             "Leg sensations from 0 (none) to 10, on nights you rated"
         )
-        self.ratings_view = _new_view(
+        self.ratings_view = new_view(
             self.ratings_chart, self.ratings_card, "Ratings before and after sessions"
         )
         self.no_ratings = QLabel(NO_RATINGS, self.ratings_card)
@@ -177,7 +193,7 @@ class HistoryCharts(QWidget):
         y.setMinorGridLineVisible(False)
         y.setLineVisible(False)
         for axis in (x, y):
-            axis.setLabelsFont(_axis_font())
+            axis.setLabelsFont(axis_font())
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         for one in series:
@@ -212,17 +228,7 @@ class HistoryCharts(QWidget):
         self._label_nights()
 
     def _label_nights(self) -> None:
-        # Qt elides a label wider than its share of the axis: keep about 80 px per label.
-        per_night = self.minutes_view.width() / max(len(self.nights), 1)
-        every = next((n for n in (7, 14) if n * per_night >= LABEL_SPACING), 21)
-        labels = night_labels(self.nights, every)
-        for axis in (self.minutes_x, self.ratings_x):
-            for label in axis.categoriesLabels():
-                axis.remove(label)
-            axis.setStartValue(-0.5)
-            for label, at in labels:
-                axis.append(label, at)
-            axis.setRange(-0.5, len(self.nights) - 0.5)
+        label_axes(self.nights, self.minutes_view.width(), self.minutes_x, self.ratings_x)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -1,11 +1,13 @@
-"""History: streaks, a calendar of nights, two charts and the sessions themselves.
+"""History: streaks, a calendar of nights, charts and the sessions themselves.
 
 The history is read at most once per refresh, only while the page is on
 screen (a refresh asked for while it is hidden, as when a session ends, waits
 until the page is shown), and only when the database changed since the last
 read. Every figure comes from `core.history_summary`, which takes its
 rules from `core.streaks`. Charts are built the first time there is something
-to chart, so QtCharts is never loaded at start-up.
+to chart, so QtCharts is never loaded at start-up. The urge chart reads
+only recent nights' urges (the sessions are read without them), also only
+when the database changed, and is left out while the urge timer is off.
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ from PySide6.QtWidgets import (
 from rls_companion.context import Context
 from rls_companion.core.clock import Clock
 from rls_companion.core.describe import when
-from rls_companion.core.history_summary import summarise
+from rls_companion.core.history_summary import Night, summarise
 from rls_companion.core.records import SessionRecord
 from rls_companion.core.streaks import StreakRules
-from rls_companion.storage import sessions
+from rls_companion.storage import sessions, urge_history
+from rls_companion.storage.urge_progress import config_from
 from rls_companion.ui import history_export
 from rls_companion.ui.history_calendar import NightCalendar
 from rls_companion.ui.history_card import Card
@@ -48,6 +51,7 @@ from rls_companion.ui.theme import Theme
 
 if TYPE_CHECKING:
     from rls_companion.ui.history_charts import HistoryCharts
+    from rls_companion.ui.history_urge_chart import UrgeChart
 
 CONTENT_MAX_WIDTH = 1100
 WIDE_CONTENT = 840  # room for 26 full-size weeks and a column of figures
@@ -85,6 +89,8 @@ class HistoryView(QWidget):
         self.deleted: SessionRecord | None = None
         self.confirm_box: QMessageBox | None = None
         self.charts: HistoryCharts | None = None
+        self.urge_chart: UrgeChart | None = None
+        self._urges: tuple[object, list[urge_history.UrgeNight]] | None = None  # (read for, read)
         self._stale = True
         self._version: tuple[int, int] | None = None  # of the database when last read
 
@@ -259,6 +265,7 @@ class HistoryView(QWidget):
             summary.calendar, summary.tonight, rules.min_practice_minutes, starts_on
         )
         self._charts().show_summary(summary, rules.min_practice_minutes)
+        self._show_urges(summary.recent, rules)
         if list_too:
             self.list.show_records(records, keep_shown)
             self._update_more()
@@ -275,6 +282,29 @@ class HistoryView(QWidget):
             self.column.insertWidget(self.charts_at, self.charts)
             self.charts.show()  # now, not at the next turn of the event loop
         return self.charts
+
+    def _show_urges(self, nights: tuple[Night, ...], rules: StreakRules) -> None:
+        """The urge chart, read again only when the history, the nights shown or
+        the settings it depends on changed. Urges never touch the figures above."""
+        values = self.context.settings.values
+        if not values["urge.enabled"]:
+            if self.urge_chart is not None:
+                self.urge_chart.hide()
+            return
+        config = config_from(values)
+        wanted = (self._version, nights[0].night, nights[-1].night, rules, config)
+        if self._urges is None or self._urges[0] != wanted:
+            read = urge_history.recent_nights(
+                self.context.db, nights[0].night, nights[-1].night, rules, config
+            )
+            self._urges = (wanted, read)
+        if self.urge_chart is None:
+            from rls_companion.ui.history_urge_chart import UrgeChart
+
+            self.urge_chart = UrgeChart(self.theme, self.page)
+            self.column.insertWidget(self.column.indexOf(self._charts()) + 1, self.urge_chart)
+        self.urge_chart.show_nights(nights, self._urges[1])
+        self.urge_chart.show()
 
     def _show_more(self) -> None:
         first_new = self.list.count()
@@ -378,3 +408,5 @@ class HistoryView(QWidget):
             part.set_theme(theme)
         if self.charts is not None:
             self.charts.set_theme(theme)
+        if self.urge_chart is not None:
+            self.urge_chart.set_theme(theme)

@@ -27,10 +27,11 @@ from rls_companion.ui.session_view import SessionView
 from rls_companion.ui.settings_view import SettingsView
 from rls_companion.ui.start_view import StartView
 from rls_companion.ui.urge_controller import UrgeController
+from rls_companion.ui.welcome_view import WelcomeView
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: Context, clock: Clock) -> None:
+    def __init__(self, context: Context, clock: Clock, show_welcome: bool = False) -> None:
         super().__init__()
         self.context = context
         self.clock = clock
@@ -53,8 +54,20 @@ class MainWindow(QMainWindow):
         )
         self.history_view = HistoryView(context, clock, self.theme)
         self.settings_view = SettingsView(context.settings)
+        self.welcome_view = WelcomeView()
+        self.welcome_view.first_session.connect(
+            lambda minutes: self.start_session(Kind.BEDTIME, minutes)
+        )
+        self.welcome_view.dismissed.connect(lambda: self.show_page(self.start_view))
         self.pages = QStackedWidget()
-        for page in (self.start_view, self.session_view, self.history_view, self.settings_view):
+        pages = (
+            self.start_view,
+            self.session_view,
+            self.history_view,
+            self.settings_view,
+            self.welcome_view,
+        )
+        for page in pages:
             self.pages.addWidget(page)
 
         self.nav = QWidget()
@@ -85,7 +98,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.start_view.start_requested.connect(self.start_session)
+        self.start_view.start_requested.connect(self.start_chosen_session)
+        self.start_view.kind_changed.connect(
+            lambda: self.start_view.show_kind(self.context.settings.values)
+        )
         self.history_view.start_requested.connect(self.start_session)
         self.session_view.back_requested.connect(lambda: self.show_page(self.start_view))
         self.settings_view.changed.connect(self._setting_changed)
@@ -115,7 +131,7 @@ class MainWindow(QMainWindow):
             self.rating_keys.append(key)
 
         self.apply_theme()
-        self.show_page(self.start_view)
+        self.show_page(self.welcome_view if show_welcome else self.start_view)
         notices = list(context.notices)
         settings = context.settings
         if settings.problems:
@@ -137,7 +153,7 @@ class MainWindow(QMainWindow):
             self._refresh_history()
         self.pages.setCurrentWidget(page)
         in_session = page is self.session_view
-        self.nav.setVisible(not in_session)
+        self.nav.setVisible(not in_session and page is not self.welcome_view)
         for name, view in (
             ("Tonight", self.start_view),
             ("History", self.history_view),
@@ -145,15 +161,30 @@ class MainWindow(QMainWindow):
         ):
             if view is page:
                 self.nav_buttons[name].setChecked(True)
-        self.space.setEnabled(page in (self.start_view, self.session_view))
-        for key in (self.urge_key, self.move_key, self.skip, self.next_key, *self.rating_keys):
+        self.space.setEnabled(page in (self.start_view, self.session_view, self.welcome_view))
+        for key in (self.urge_key, self.move_key, self.skip, self.next_key):
             key.setEnabled(in_session)
+        for key in self.rating_keys:
+            key.setEnabled(in_session or page is self.start_view)
         if page is self.start_view:
             self.start_view.start_button.setFocus()
 
-    def start_session(self, kind: Kind = Kind.BEDTIME, minutes: float | None = None) -> None:
+    def start_session(
+        self,
+        kind: Kind = Kind.BEDTIME,
+        minutes: float | None = None,
+        rating_before: int | None = None,
+    ) -> None:
+        self.context.settings.refresh()
         self.show_page(self.session_view)
-        self.controller.start(kind, minutes)
+        self.controller.start(kind, minutes, rating_before)
+
+    def start_chosen_session(self) -> None:
+        """Begin what the start screen shows, and remember the choice."""
+        kind = self.start_view.kind
+        if self.context.settings.get("session.kind") != kind.value:
+            self.context.settings.set("session.kind", kind.value)
+        self.start_session(kind, rating_before=self.start_view.rating.value())
 
     def _refresh_history(self) -> None:
         self.history_view.refresh()
@@ -161,7 +192,9 @@ class MainWindow(QMainWindow):
     # -- keys --------------------------------------------------------------
     def _space(self) -> None:
         if self.pages.currentWidget() is self.start_view:
-            self.start_session()
+            self.start_chosen_session()
+        elif self.pages.currentWidget() is self.welcome_view:
+            self.welcome_view.begin_button.click()
         elif self.controller.active:
             self.controller.toggle_pause()
 
@@ -174,8 +207,15 @@ class MainWindow(QMainWindow):
             self.show_page(self.start_view)
 
     def _digit(self, digit: int) -> None:
+        """Digits give a 0–9 rating: the urge's strength, before or after a session."""
+        page = self.pages.currentWidget()
         if self.urges.active:
             self.urges.rate(digit)
+        elif page is self.start_view:
+            self.start_view.rating.set_value(digit)
+        elif page is self.session_view and self.session_view.showing_end_card:
+            self.session_view.after_rating.set_value(digit)
+            self.controller.rate_after(digit)
 
     def _urge_target(self) -> int:
         return urge_progress.current_target(

@@ -7,12 +7,13 @@ class only wires them to Qt timers, the history file and the audio sink.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from rls_companion.audio.output import choose_sink
-from rls_companion.audio.sinks import NullSink, Sink
+from rls_companion.audio.sinks import Sink
 from rls_companion.context import Context
 from rls_companion.core import plan as plans
 from rls_companion.core.breathing import BreathPlan
@@ -20,6 +21,8 @@ from rls_companion.core.clock import Clock
 from rls_companion.core.mixer import Moment, SessionMixer
 from rls_companion.core.records import SessionRecord, SessionState
 from rls_companion.core.session import Kind, RunState, SessionRun
+from rls_companion.core.sound import Block
+from rls_companion.storage import sessions
 from rls_companion.storage.recorder import CHECKPOINT_SECONDS, SessionRecorder
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,9 @@ class SessionController(QObject):
         self.recorder = SessionRecorder(context.db, context.paths.run_dir)
         self._sink: Sink | None = None
         self._mixer: SessionMixer | None = None
+        # A sink may render on its own thread (simpleaudio): the mixer and the
+        # run it reads are changed and read under this lock.
+        self._sound_lock = threading.Lock()
         self._sound_notice_shown = False
         self._last_checkpoint = 0.0
         self._last_mono = 0.0
@@ -64,7 +70,12 @@ class SessionController(QObject):
         self._sound_tail.timeout.connect(self._stop_sound)
 
     # -- commands --------------------------------------------------------
-    def start(self, kind: Kind = Kind.BEDTIME, minutes: float | None = None) -> None:
+    def start(
+        self,
+        kind: Kind = Kind.BEDTIME,
+        minutes: float | None = None,
+        rating_before: int | None = None,
+    ) -> None:
         if self.run is not None and self.run.active:
             return
         values = self.context.settings.values
@@ -84,6 +95,7 @@ class SessionController(QObject):
                 state=SessionState.RUNNING,
                 pattern=str(values["breathing.pattern"]),
                 breaths_per_minute=float(values["breathing.breaths_per_minute"]),
+                rating_before=rating_before,
             )
         )
         self._last_checkpoint = self._last_mono = self.clock.monotonic()
@@ -99,15 +111,23 @@ class SessionController(QObject):
         self.started.emit()
         self._start_sound()
 
+    def rate_after(self, rating: int) -> None:
+        """The optional 0–10 after the session, given on the end card."""
+        record = self.recorder.last_session_id
+        if record is not None:
+            sessions.set_rating_after(self.context.db, record, rating)
+
     def toggle_pause(self) -> None:
         if self.run is not None and self.run.active:
-            self.run.toggle_pause()
+            with self._sound_lock:
+                self.run.toggle_pause()
             self._save_checkpoint()
             self.changed.emit()
 
     def skip_stage(self) -> None:
         if self.run is not None and self.run.active:
-            self.run.skip_stage()
+            with self._sound_lock:
+                self.run.skip_stage()
             self.changed.emit()
 
     def stop(self) -> None:
@@ -145,13 +165,19 @@ class SessionController(QObject):
             ambient_breathes=bool(values["audio.ambient_breathes"]),
             phase_chime=bool(values["audio.phase_chime"]),
         )
-        mixer = self._mixer
-        self._sink.start(lambda frames, lead: mixer.pull(frames, self._moment(), lead))
+        mixer, lock = self._mixer, self._sound_lock
+
+        def source(frames: int, lead: float) -> Block:
+            with lock:
+                return mixer.pull(frames, self._moment(), lead)
+
+        self._sink.start(source)
         if choice.notice:
             self._tell_once(choice.notice)
 
     def _sound_failed(self, message: str) -> None:
-        self._sink = NullSink()
+        # The sink has gone quiet by itself (and plays again if an output
+        # comes back); it is still stopped with the session.
         self._tell_once(message + " The session goes on silently.")
 
     def _tell_once(self, message: str) -> None:
@@ -167,16 +193,26 @@ class SessionController(QObject):
         self._mixer = None
 
     def schedule_chime(self, at_practice: float) -> int | None:
-        return self._mixer.schedule_chime(at_practice) if self._mixer is not None else None
+        if self._mixer is None:
+            return None
+        with self._sound_lock:
+            # Sound is rendered ahead of the clock. A chime for a moment that
+            # is already rendered would start in the middle of its ring (a
+            # click): it rings from its start at the first moment to come.
+            cursor = self._mixer.cursor
+            at = at_practice if cursor is None else max(at_practice, cursor)
+            return self._mixer.schedule_chime(at)
 
     def duck(self, active: bool) -> None:
         """Lower the soundscape while a voice speaks."""
         if self._mixer is not None:
-            self._mixer.set_ducking(active)
+            with self._sound_lock:
+                self._mixer.set_ducking(active)
 
     def cancel_chime(self, handle: int) -> None:
         if self._mixer is not None:
-            self._mixer.cancel(handle)
+            with self._sound_lock:
+                self._mixer.cancel(handle)
 
     def _save_checkpoint(self) -> None:
         if self.run is not None:
@@ -193,7 +229,8 @@ class SessionController(QObject):
         self._last_mono, self._last_wall = mono, wall
         if slept > SUSPEND_JUMP_SECONDS and run.state is RunState.RUNNING:
             log.info("computer slept for about %.0f s: pausing the session", slept)
-            run.pause()
+            with self._sound_lock:
+                run.pause()
             self.changed.emit()
         self.heartbeat.emit()
         if run.is_due_to_finish():
@@ -211,10 +248,11 @@ class SessionController(QObject):
         if run is None or not run.active:
             return
         self.ending.emit()
-        if state is SessionState.COMPLETED:
-            run.finish()
-        else:
-            run.stop()
+        with self._sound_lock:
+            if state is SessionState.COMPLETED:
+                run.finish()
+            else:
+                run.stop()
         self._heartbeat.stop()
         self.recorder.end(state, run.practice_seconds(), self.clock.now())
         log.info("session ended: %s after %.1f s of practice", state.value, run.practice_seconds())

@@ -24,6 +24,7 @@ from rls_companion.core.session import KIND_TITLES, Kind, RunState
 from rls_companion.core.urge import SAFETY_LINE
 from rls_companion.ui.guide_controller import GuideController
 from rls_companion.ui.orb import Frame, clock_text, frame_keys, orb_geometry, paint_frame
+from rls_companion.ui.rating_row import RatingRow
 from rls_companion.ui.session_controller import SessionController
 from rls_companion.ui.theme import Theme
 from rls_companion.ui.urge_controller import UrgeController
@@ -32,6 +33,8 @@ from rls_companion.ui.urge_panel import UrgeControls, ending_words
 FRAME_MS = 33
 MAX_LOOKAHEAD_FRAMES = 30  # wake at least once a second while running
 URGE_AFTERGLOW_SECONDS = 6.0
+# The re-settle session is led by sound: the screen stays close to dark.
+RESETTLE_DIM = 0.25
 
 
 class OrbCanvas(QWidget):
@@ -165,9 +168,17 @@ class SessionView(QWidget):
         row.addStretch(1)
         row.addWidget(back)
         row.addStretch(1)
+        self.after_rating = RatingRow("Leg sensations now, 0–10 (optional):", card)
+        self.after_rating.rated.connect(self.controller.rate_after)
+        rating_row = QHBoxLayout()
+        rating_row.addStretch(1)
+        rating_row.addWidget(self.after_rating)
+        rating_row.addStretch(1)
         layout.addWidget(self.end_title)
         layout.addSpacing(12)
         layout.addWidget(self.end_detail)
+        layout.addSpacing(28)
+        layout.addLayout(rating_row)
         layout.addSpacing(28)
         layout.addLayout(row)
         layout.addStretch(3)
@@ -185,9 +196,10 @@ class SessionView(QWidget):
         position = min(run.position() + ahead, run.planned_seconds)
         now = self.controller.clock.monotonic() + ahead
         episode = self.urges.episode
+        dim = RESETTLE_DIM if run.timeline.kind is Kind.RESETTLE else 1.0
         return Frame(
             breath=plan.state_at(practice),
-            fade=run.timeline.fade_level(position),
+            fade=run.timeline.fade_level(position) * dim,
             stage_title=run.timeline.stage_at(position).title,
             remaining_seconds=run.planned_seconds - position,
             progress=position / run.planned_seconds,
@@ -292,8 +304,13 @@ class SessionView(QWidget):
         self.pause_button.setText("Resume" if paused else "Pause")
         self.canvas.update()
 
+    @property
+    def showing_end_card(self) -> bool:
+        return self._pages.currentIndex() == 1
+
     def _on_ended(self, state: str) -> None:
         self._wake_timer.stop()
+        self.after_rating.clear()
         run = self.controller.run
         minutes = (run.practice_seconds() if run else 0.0) / 60.0
         kind = Kind(run.timeline.kind) if run else Kind.BEDTIME

@@ -31,6 +31,7 @@ SECTION_TITLES = {
     "session": "SESSION",
     "audio": "SOUND",
     "speech": "VOICE",
+    "reminder": "BEDTIME REMINDER",
     "appearance": "LOOK",
 }
 SAFETY_LINE = (

@@ -5,10 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rls_companion.core import breathing
+from rls_companion.core.plan import default_minutes
+from rls_companion.core.session import Kind
 from rls_companion.core.settings import Value
+from rls_companion.ui.rating_row import RatingRow
 
 WELLNESS_LINE = (
     "For relaxation and sleep habits. Not a medical device; it does not diagnose "
@@ -27,7 +37,20 @@ def greeting(now: datetime) -> str:
     return "Tonight"
 
 
-def session_summary(values: dict[str, Value]) -> str:
+KIND_CHOICES = (
+    (Kind.BEDTIME, "Bedtime", "Breathing, a body scan, resting with the sensations, then sleep."),
+    (Kind.BREATHING, "Quick breathing", "Just the paced breath, then a gentle fade."),
+    (Kind.RESETTLE, "Re-settle", "For waking in the night: a dark screen, led by sound."),
+)
+BEGIN_WORDS = {
+    Kind.BEDTIME: "Begin tonight's session",
+    Kind.BREATHING: "Begin quick breathing",
+    Kind.RESETTLE: "Begin re-settling",
+}
+
+
+def session_summary(values: dict[str, Value], kind: Kind = Kind.BEDTIME) -> str:
+    minutes = f"{default_minutes(values, kind):g} minutes"
     pattern = str(values["breathing.pattern"])
     label = (
         breathing.PRESETS[pattern].label.split(" (")[0]
@@ -36,11 +59,12 @@ def session_summary(values: dict[str, Value]) -> str:
     )
     bpm = float(values["breathing.breaths_per_minute"])
     pace = f"{bpm:g} breaths a minute"
-    return f"{values['session.length_minutes']} minutes · {label} breathing · {pace}"
+    return f"{minutes} · {label} breathing · {pace}"
 
 
 class StartView(QWidget):
     start_requested = Signal()
+    kind_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +80,28 @@ class StartView(QWidget):
         lead.setProperty("role", "subtitle")
         lead.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lead.setWordWrap(True)
+        self.kind_buttons = QButtonGroup(self)
+        kinds = QHBoxLayout()
+        kinds.setSpacing(8)
+        kinds.addStretch(1)
+        for kind, label, description in KIND_CHOICES:
+            button = QPushButton(label, self)
+            button.setProperty("role", "nav")
+            button.setCheckable(True)
+            button.setToolTip(description)
+            button.setAccessibleName(f"{label}: {description}")
+            self.kind_buttons.addButton(button, list(Kind).index(kind))
+            kinds.addWidget(button)
+        kinds.addStretch(1)
+        self.kind_buttons.idClicked.connect(lambda _id: self.kind_changed.emit())
+        self.kind_description = QLabel("", self)
+        self.kind_description.setProperty("role", "fine")
+        self.kind_description.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.rating = RatingRow("Leg sensations right now, 0–10 (optional):", self)
+        rating_row = QHBoxLayout()
+        rating_row.addStretch(1)
+        rating_row.addWidget(self.rating)
+        rating_row.addStretch(1)
         self.start_button = QPushButton("Begin tonight's session", self)
         self.start_button.setProperty("role", "primary")
         self.start_button.setAccessibleName("Begin tonight's session (Space)")
@@ -87,20 +133,42 @@ class StartView(QWidget):
         layout.addWidget(self.title)
         layout.addSpacing(14)
         layout.addWidget(lead)
-        layout.addSpacing(44)
+        layout.addSpacing(28)
+        layout.addLayout(kinds)
+        layout.addWidget(self.kind_description)
+        layout.addSpacing(22)
         layout.addLayout(row)
         layout.addSpacing(18)
         layout.addWidget(self.summary)
         layout.addSpacing(6)
         layout.addWidget(hint)
+        layout.addSpacing(26)
+        layout.addLayout(rating_row)
         layout.addStretch(4)
         layout.addWidget(self.notice)
         layout.addSpacing(8)
         layout.addWidget(wellness)
 
+    @property
+    def kind(self) -> Kind:
+        return list(Kind)[max(self.kind_buttons.checkedId(), 0)]
+
     def refresh(self, values: dict[str, Value], now: datetime) -> None:
+        """Show the remembered choice; the rating starts empty each time."""
         self.title.setText(greeting(now))
-        self.summary.setText(session_summary(values))
+        remembered = Kind(str(values["session.kind"]))
+        button = self.kind_buttons.button(list(Kind).index(remembered))
+        if button is not None:
+            button.setChecked(True)
+        self.rating.clear()
+        self.show_kind(values)
+
+    def show_kind(self, values: dict[str, Value]) -> None:
+        kind = self.kind
+        self.summary.setText(session_summary(values, kind))
+        self.start_button.setText(BEGIN_WORDS[kind])
+        self.start_button.setAccessibleName(f"{BEGIN_WORDS[kind]} (Space)")
+        self.kind_description.setText(next(d for k, _, d in KIND_CHOICES if k is kind))
 
     def show_notices(self, notices: list[str]) -> None:
         """Things the user should know about their files, said once, quietly."""

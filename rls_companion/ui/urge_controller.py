@@ -81,23 +81,24 @@ class UrgeController(QObject):
         else:
             self.changed.emit()
 
-    def _save_progress(self) -> None:
+    def _save_progress(self) -> tuple[Outcome, float] | None:
+        """Write the episode as it stands now; returns its outcome and seconds."""
         episode = self.episode
         if episode is None:
-            return
+            return None
         outcome, held = episode.finish(self.session.clock.monotonic())
         self.session.recorder.update_urge(self._seq, held, outcome.value, episode.intensity)
+        return outcome, held
 
     def _session_ending(self) -> None:
         if self.episode is not None:
             self._finish()
 
     def _finish(self) -> None:
-        episode = self.episode
-        if episode is None:
+        saved = self._save_progress()
+        if saved is None:
             return
-        outcome, held = episode.finish(self.session.clock.monotonic())
-        self.session.recorder.update_urge(self._seq, held, outcome.value, episode.intensity)
+        outcome, held = saved
         if outcome is Outcome.MOVED and self._chime is not None:
             self.session.cancel_chime(self._chime)
         self.episode = None

@@ -4,8 +4,9 @@ of the session buttons while an urge episode runs (so nothing else moves)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from rls_companion.ui.rating_row import RatingRow
 from rls_companion.ui.urge_controller import UrgeController
 
 
@@ -24,19 +25,9 @@ class UrgeControls(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        ask = QLabel("How strong, 0–10?", self)
-        ask.setProperty("role", "fine")
-        layout.addWidget(ask)
-        self.rating_buttons = QButtonGroup(self)
-        for value in range(11):
-            button = QPushButton(str(value), self)
-            button.setProperty("role", "chip")
-            button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            button.setAccessibleName(f"Strength {value} of 10")
-            self.rating_buttons.addButton(button, value)
-            layout.addWidget(button)
-        self.rating_buttons.idClicked.connect(urges.rate)
+        self.rating = RatingRow("How strong, 0–10?", self)
+        self.rating.rated.connect(urges.rate)
+        layout.addWidget(self.rating)
         layout.addSpacing(18)
         self.move_button = QPushButton("Move now  (M)", self)
         self.move_button.setProperty("role", "quiet")
@@ -44,18 +35,10 @@ class UrgeControls(QWidget):
         self.move_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.move_button.clicked.connect(urges.move_now)
         layout.addWidget(self.move_button)
-        urges.started.connect(self._reset)
+        urges.started.connect(self.rating.clear)
         urges.changed.connect(self._show_rating)
-
-    def _reset(self) -> None:
-        self.rating_buttons.setExclusive(False)
-        for button in self.rating_buttons.buttons():
-            button.setChecked(False)
-        self.rating_buttons.setExclusive(True)
 
     def _show_rating(self) -> None:
         episode = self.urges.episode
-        if episode is not None and episode.intensity is not None:
-            button = self.rating_buttons.button(episode.intensity)
-            if button is not None:
-                button.setChecked(True)
+        if episode is not None:
+            self.rating.set_value(episode.intensity)

@@ -143,6 +143,53 @@ def test_defaults_cover_the_whole_schema() -> None:
     assert defaults()["audio.volume"] == spec_for("audio.volume").default
 
 
+def test_bedtime_reminder_is_off_until_asked_for() -> None:
+    assert spec_for("reminder.enabled").kind is bool
+    assert spec_for("reminder.enabled").default is False
+    assert spec_for("reminder.time").default == "22:30"
+    assert spec_for("reminder.days").default == "mon,tue,wed,thu,fri,sat,sun"
+    for key in ("reminder.time", "reminder.days"):
+        assert spec_for(key).applies_when == ("reminder.enabled", True)
+
+
+@pytest.mark.parametrize("text", ["22:30", "00:00", "23:59", "7:05", "07:05", " 21:15 "])
+def test_reminder_times_accepted(text: str) -> None:
+    assert parse("reminder.time", text) == text.strip()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["25:00", "24:00", "12:60", "22.30", "2230", "22:3", "22:30:00", "noon", "", "１２:００"],
+)
+def test_reminder_times_refused_in_one_clear_line(text: str) -> None:
+    with pytest.raises(SettingError) as caught:
+        parse("reminder.time", text)
+    message = str(caught.value)
+    one_clear_line(message, "reminder.time")
+    assert repr(text.strip()) in message
+    assert "HH:MM" in message
+
+
+@pytest.mark.parametrize("text", ["mon", "sun,sat", "mon,tue,wed,thu,fri", "fri,fri"])
+def test_reminder_days_accepted(text: str) -> None:
+    assert parse("reminder.days", text) == text
+
+
+@pytest.mark.parametrize("text", ["", "monday", "Mon", "mon,,tue", "mon,", "mon tue", "mon;tue"])
+def test_reminder_days_refused_in_one_clear_line(text: str) -> None:
+    with pytest.raises(SettingError) as caught:
+        parse("reminder.days", text)
+    message = str(caught.value)
+    one_clear_line(message, "reminder.days")
+    assert "mon,tue,wed,thu,fri,sat,sun" in message
+
+
+def test_a_text_format_is_described_where_settings_are_listed() -> None:
+    assert "HH:MM" in spec_for("reminder.time").describe_range()
+    assert spec_for("speech.voice").describe_range() == "text"
+    assert spec_for("speech.voice").pattern is None
+
+
 # --- parse --------------------------------------------------------------------------------------
 
 
@@ -313,6 +360,8 @@ def candidates(spec: Spec) -> st.SearchStrategy[Any]:
         return st.one_of(st.booleans(), anything)
     if spec.kind is str and spec.choices:
         return st.one_of(st.sampled_from(spec.choices), anything)
+    if spec.kind is str and spec.pattern:
+        return st.one_of(st.from_regex(spec.pattern, fullmatch=True), anything)
     if spec.kind is str:
         return st.one_of(st.text(max_size=120), anything)
     assert spec.minimum is not None and spec.maximum is not None

@@ -7,8 +7,8 @@ differences for seams, and peaks against the -1 dBFS ceiling.
 
 from __future__ import annotations
 
-import itertools
 import math
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pytest
@@ -24,6 +24,7 @@ from rls_companion.core.breathing import (
 from rls_companion.core.mixer import (
     BED_EBB,
     BED_PEAK,
+    BED_STILL,
     EVENT_CHIME_PEAK,
     HEADROOM_BUDGET,
     MIN_CHIME_GAP,
@@ -36,6 +37,7 @@ from rls_companion.core.mixer import (
 from rls_companion.core.noise import (
     BED_CREST,
     BED_CUTOFF_HZ,
+    PINK_ROWS,
     BrownNoise,
     NoiseBed,
     OnePole,
@@ -71,7 +73,7 @@ def render(
     seconds: float,
     start: float = STEADY_FROM,
     blocks: int | np.random.Generator = 1024,
-    events: dict[float, object] | None = None,
+    events: Mapping[float, Callable[[], object]] | None = None,
 ) -> np.ndarray:
     """Pull `seconds` of audio with the session clock exactly on time.
 
@@ -85,9 +87,7 @@ def render(
         size = blocks if isinstance(blocks, int) else int(blocks.integers(1, 3000))
         size = min(size, total - done)
         while pending and pending[0][0] <= done / RATE:
-            action = pending.pop(0)[1]
-            assert callable(action)
-            action()
+            pending.pop(0)[1]()
         out.append(mixer.pull(size, Moment(practice, practice, True)))
         practice += size / RATE
         done += size
@@ -99,7 +99,7 @@ def rms(x: np.ndarray) -> float:
 
 
 def second_difference(x: np.ndarray) -> np.ndarray:
-    return np.abs(x[2:] - 2 * x[1:-1] + x[:-2])
+    return np.asarray(np.abs(x[2:] - 2 * x[1:-1] + x[:-2]))
 
 
 def slope_db_per_octave(x: np.ndarray, low: float = 100.0, high: float = 1000.0) -> float:
@@ -199,6 +199,26 @@ def test_one_pole_filter_matches_the_recursion_across_any_blocks(pole: float) ->
     np.testing.assert_allclose(np.concatenate(pieces), expected, rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("rows", [PINK_ROWS, 9])
+def test_pink_noise_is_the_voss_mccartney_sum_sample_by_sample(rows: int) -> None:
+    total = 80_000  # past 2**16
+    pieces = [PinkNoise(np.random.default_rng(4), rows)]
+    got = np.concatenate([pieces[0].render(size) for size in (1, 999, 30_000, total - 31_000)])
+    # The plain algorithm: at sample n > 0, row k = (trailing zero bits of n) is
+    # redrawn (none when k >= rows); the output is the rows' sum plus white.
+    rng = np.random.default_rng(4)
+    fresh_rng, white_rng = rng.spawn(2)
+    values = rng.random(rows) - 0.5
+    fresh, white = fresh_rng.random(total) - 0.5, white_rng.random(total) - 0.5
+    expected = np.empty(total)
+    for n in range(total):
+        row = (n & -n).bit_length() - 1
+        if n and row < rows:
+            values[row] = fresh[n]
+        expected[n] = values.sum() + white[n]
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+
+
 @pytest.mark.parametrize("colour", ["pink", "brown"])
 def test_noise_is_one_stream_whatever_the_block_sizes(colour: str) -> None:
     def source() -> PinkNoise | BrownNoise:
@@ -219,7 +239,7 @@ def test_the_bed_has_no_seams_between_blocks_of_random_sizes(colour: str) -> Non
     level = rms(joined)
     # Lowpassed noise bends gently: a seam (a jump of the filter state or a
     # dropped stretch) moves the second difference by about the whole level.
-    assert np.max(second_difference(joined)) < 0.15 * level
+    assert np.max(second_difference(joined)) < 0.3 * level
     again = NoiseBed(colour, RATE, seed=4).read(len(joined))
     np.testing.assert_allclose(joined, again, rtol=0, atol=1e-9)
 
@@ -236,7 +256,7 @@ def test_the_full_mix_is_the_same_whatever_the_block_sizes() -> None:
     # Second differences of tone, bed and chime together stay within what
     # each can do smoothly; a seam in any of them would stand far out.
     tone = TONE_PEAK * (2 * np.pi * HIGH_HZ / RATE) ** 2 * (1 + 0.22 * 4 + 0.06 * 9)
-    bed = 0.15 * BED_PEAK / BED_CREST
+    bed = 0.3 * BED_PEAK / BED_CREST
     bell = PHASE_CHIME_PEAK * (2 * np.pi * 3.02 * 392 / RATE) ** 2 * 3
     assert np.max(second_difference(joined)) < tone + bed + bell
 
@@ -257,12 +277,30 @@ def _envelope_and_level(breathes: bool, colour: str) -> tuple[np.ndarray, np.nda
     return envelope, BED_EBB + (1 - BED_EBB) * plan.levels_at(centres)
 
 
-@pytest.mark.parametrize(("colour", "least"), [("pink", 0.9), ("brown", 0.6)])
+@pytest.mark.parametrize(("colour", "least"), [("pink", 0.9), ("brown", 0.85)])
 def test_the_bed_swells_with_the_inhale_and_ebbs_with_the_exhale(colour: str, least: float) -> None:
     envelope, swell = _envelope_and_level(True, colour)
     assert np.corrcoef(envelope, swell)[0, 1] > least
     steady, _ = _envelope_and_level(False, colour)
     assert abs(np.corrcoef(steady, swell)[0, 1]) < 0.4
+
+
+def test_the_swell_is_the_breath_level_curve_itself() -> None:
+    plan = resonance()
+
+    def bed(breathes: bool) -> np.ndarray:
+        mixer = SessionMixer(
+            plan, bedtime(), 1.0, breath_tone=False, ambient="pink", ambient_breathes=breathes
+        )
+        mixer.bed = NoiseBed("pink", RATE, seed=7)  # the same noise for both
+        return render(mixer, 12.0, blocks=np.random.default_rng(4))
+
+    swelling, still = bed(True), bed(False)
+    loud = np.abs(still) > 1e-3
+    ratio = swelling[loud] / still[loud]
+    times = STEADY_FROM + np.flatnonzero(loud) / RATE
+    expected = (BED_EBB + (1 - BED_EBB) * plan.levels_at(times)) / BED_STILL
+    np.testing.assert_allclose(ratio, expected, rtol=2e-4, atol=0)
 
 
 # --- phase chimes ------------------------------------------------------------------------
@@ -274,16 +312,15 @@ def _phase_chime_audio(plan: BreathPlan, seconds: float, start: float) -> np.nda
 
 
 def _assert_chimes_at(audio: np.ndarray, start: float, onsets: list[float]) -> None:
+    """`audio` is exactly the phase chime started on the sample of each onset."""
     wave = chime(RATE) * (PHASE_CHIME_PEAK / CHIME_PEAK)
-    heard = np.flatnonzero(np.abs(audio) > 0)
-    # Nothing sounds before the first onset, and each onset is exact to the sample.
-    expected = [round((b - start) * RATE) for b in onsets]
-    assert heard[0] >= expected[0]
-    for sample in expected:
-        assert np.max(np.abs(audio[sample - 50 : sample])) < 1e-9 or sample < 50
-        np.testing.assert_allclose(audio[sample : sample + 400], wave[:400], rtol=0, atol=1e-6)
+    expected = np.zeros(len(audio) + len(wave))
+    for b in onsets:
+        sample = round((b - start) * RATE)
+        expected[sample : sample + len(wave)] += wave
+    np.testing.assert_allclose(audio, expected[: len(audio)], rtol=0, atol=1e-6)
     # A one-sample slip would already be far outside that tolerance.
-    assert np.max(np.abs(wave[1:401] - wave[:400])) > 1e-3
+    assert np.max(np.abs(wave[1:] - wave[:-1])) > 1e-3
 
 
 @pytest.mark.parametrize("pattern", ["resonance", "box", "4-7-8", "extended_exhale"])
@@ -291,7 +328,7 @@ def test_phase_chimes_start_on_each_phase_boundary_to_the_sample(pattern: str) -
     plan = BreathPlan(build_cycle(pattern, 6.0))
     start = 61.3
     audio = _phase_chime_audio(plan, 25.0, start)
-    onsets = [b for b in plan.boundaries_between(start, start + 24.0)]
+    onsets = plan.boundaries_between(start, start + 25.0)
     assert len(onsets) >= 4
     _assert_chimes_at(audio, start, onsets)
 
@@ -300,7 +337,7 @@ def test_phase_chimes_follow_a_ramped_plan() -> None:
     plan = BreathPlan(build_cycle("resonance", 6.0), Ramp(10.0, 180.0))
     start = 20.0
     audio = _phase_chime_audio(plan, 20.0, start)
-    onsets = plan.boundaries_between(start, start + 19.0)
+    onsets = plan.boundaries_between(start, start + 20.0)
     assert len(onsets) >= 5
     _assert_chimes_at(audio, start, onsets)
 
@@ -311,27 +348,20 @@ def test_no_chime_inside_one_phase_and_never_too_close() -> None:
     plan = BreathPlan(build_cycle("cyclic_sigh", 6.0))
     start = 60.5
     audio = _phase_chime_audio(plan, 21.0, start)
-    turns = [
-        b
-        for b in plan.boundaries_between(start, start + 20.0)
-        if plan.state_at(b).segment_index != 1
-    ]
+    boundaries = plan.boundaries_between(start, start + 21.0)
+    turns = [b for b in boundaries if plan.state_at(b).segment_index != 1]
+    assert len(turns) < len(boundaries)
     _assert_chimes_at(audio, start, turns)
-    sip = [
-        b
-        for b in plan.boundaries_between(start, start + 18.0)
-        if plan.state_at(b).segment_index == 1
-    ]
-    wave_start = chime(RATE)[:400] * (PHASE_CHIME_PEAK / CHIME_PEAK)
-    for b in sip:
-        n = round((b - start) * RATE)
-        assert not np.allclose(audio[n : n + 400], wave_start, atol=1e-6)
-    # A custom pattern with a tiny hold: its two boundaries 0.2 s apart ring once.
+    # A custom pattern with a tiny hold: of its two turns 0.2 s apart only the
+    # first rings, so chimes never pile up.
     tight = BreathPlan(build_cycle("custom", 6.0, CustomShape(1.5, 0.2, 0.0)))
-    mixer = SessionMixer(tight, bedtime(), 1.0, breath_tone=False, phase_chime=True)
-    render(mixer, 30.0)
-    onsets = [v.at for v in mixer._phase_voices]
-    assert all(b - a >= MIN_CHIME_GAP for a, b in itertools.pairwise(onsets))
+    audio = _phase_chime_audio(tight, 30.0, start)
+    kept: list[float] = []
+    for b in tight.boundaries_between(start, start + 30.0):
+        if not kept or b - kept[-1] >= MIN_CHIME_GAP:
+            kept.append(b)
+    assert 0 < len(kept) < len(tight.boundaries_between(start, start + 30.0))
+    _assert_chimes_at(audio, start, kept)
 
 
 def test_phase_chimes_stay_silent_unless_chosen() -> None:
@@ -348,15 +378,18 @@ def test_ducking_lowers_tone_and_bed_by_ten_db_along_a_smooth_ramp() -> None:
 
     plain = render(mixer(), 12.0, blocks=512)
     ducking = mixer()
-    events = {4.0: lambda: ducking.set_ducking(True), 8.0: lambda: ducking.set_ducking(False)}
+    down, up = 512 * 345, 512 * 690  # about 4 s and 8 s in, on block starts
+    events = {
+        down / RATE: lambda: ducking.set_ducking(True),
+        up / RATE: lambda: ducking.set_ducking(False),
+    }
     ducked = render(ducking, 12.0, blocks=512, events=events)
-    down, up = round(4.0 * RATE), round(8.0 * RATE)
     ramp = round(0.3 * RATE)
 
     level = 20 * math.log10(rms(ducked[down + ramp : up]) / rms(plain[down + ramp : up]))
     assert level == pytest.approx(-10.0, abs=0.05)
     np.testing.assert_array_equal(ducked[:down], plain[:down])
-    assert rms(ducked[up + ramp :]) == pytest.approx(rms(plain[up + ramp :]), rel=1e-6)
+    np.testing.assert_array_equal(ducked[up + ramp :], plain[up + ramp :])
 
     # The gain itself, sample by sample, where the signal is loud enough to divide by.
     loud = np.abs(plain) > 0.02
@@ -397,8 +430,12 @@ def test_everything_fades_to_silence_at_the_end() -> None:
     audio = render(mixer, 61.0, start=0.0)
     assert np.max(np.abs(audio[: RATE // 10])) < 0.01
     assert np.max(np.abs(audio[10 * RATE : 20 * RATE])) > 0.3
-    tail = audio[int(59.5 * RATE) :]
-    assert np.max(np.abs(tail)) < 2e-4
+    # Every source follows the timeline's fade down to nothing.
+    wind_down = timeline.stages[-1]
+    frame = RATE // 10
+    for first in range(round(wind_down.start * RATE), 60 * RATE, frame):
+        fade = timeline.fade_level(first / RATE)
+        assert np.max(np.abs(audio[first : first + frame])) <= HEADROOM_BUDGET * fade + 1e-6
     assert np.max(np.abs(audio[60 * RATE :])) < 1e-4
 
 
@@ -437,10 +474,8 @@ def test_the_safety_limiter_rounds_off_what_no_budget_allowed_for() -> None:
         mixer.schedule_chime(STEADY_FROM + 1.004)
     audio = render(mixer, 4.0)
     assert mixer.limiter.engaged > 0
-    assert np.max(np.abs(audio)) < 1.0  # never clipped hard...
-    assert (
-        np.count_nonzero(np.abs(audio) > MINUS_ONE_DBFS) < 0.003 * RATE
-    )  # ...and over only briefly
+    assert np.max(np.abs(audio)) < 1.0  # never clipped hard, and over -1 dBFS only briefly
+    assert np.count_nonzero(np.abs(audio) > MINUS_ONE_DBFS) < 0.003 * RATE
     # The gain glides: no step as large as the loudest sample-to-sample slope allows.
     assert np.max(np.abs(np.diff(audio))) < 0.12
 
@@ -451,33 +486,32 @@ def test_a_cancelled_ringing_chime_fades_out_without_a_click() -> None:
     audio = render(mixer, 1.0, events={0.5: lambda: mixer.cancel(handle)})
     cut = round(0.5 * RATE)
     assert np.max(np.abs(audio[cut + round(0.05 * RATE) :])) == 0.0
-    bell = (
-        PHASE_CHIME_PEAK
-        / PHASE_CHIME_PEAK
-        * EVENT_CHIME_PEAK
-        * (2 * np.pi * 3.02 * 392 / RATE) ** 2
-    )
-    assert np.max(second_difference(audio)) < 3 * bell
+    # Within what the bell does anyway; a hard cut would jump by about its level.
+    bell = EVENT_CHIME_PEAK * (2 * np.pi * 3.02 * 392 / RATE) ** 2 * 3
+    assert np.max(second_difference(audio)) < bell
 
 
 # --- the breath level, vectorised --------------------------------------------------------
 
 
-def _plans() -> list[BreathPlan]:
+def _plans() -> list[tuple[str, BreathPlan]]:
     plans = [
-        BreathPlan(build_cycle(name, bpm))
+        (f"{name}@{bpm}", BreathPlan(build_cycle(name, bpm)))
         for name in PATTERN_NAMES
         for bpm in (4.5, 6.0, 7.7, 10.0)
     ]
-    plans.append(BreathPlan(build_cycle("custom", 6.0, CustomShape(2.5, 3.0, 2.0))))
-    plans += [BreathPlan(build_cycle(name, 6.0), Ramp(10.0, 180.0)) for name in PATTERN_NAMES]
-    plans.append(BreathPlan(build_cycle("box", 9.0), Ramp(4.5, 75.0)))
+    plans.append(
+        ("custom-holds", BreathPlan(build_cycle("custom", 6.0, CustomShape(2.5, 3.0, 2.0))))
+    )
+    plans += [
+        (f"{name}-ramped", BreathPlan(build_cycle(name, 6.0), Ramp(10.0, 180.0)))
+        for name in PATTERN_NAMES
+    ]
+    plans.append(("box-ramped-up", BreathPlan(build_cycle("box", 9.0), Ramp(4.5, 75.0))))
     return plans
 
 
-@pytest.mark.parametrize(
-    "plan", _plans(), ids=lambda p: f"{p.bpm:.2f}-{len(p.segments)}-{bool(p.ramp)}"
-)
+@pytest.mark.parametrize("plan", [plan for _, plan in _plans()], ids=[name for name, _ in _plans()])
 def test_levels_at_equals_state_at_level(plan: BreathPlan) -> None:
     rng = np.random.default_rng(round(plan.cycle_seconds * 1000))
     times = np.concatenate(

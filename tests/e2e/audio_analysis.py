@@ -8,7 +8,8 @@ The breath-cue tone is a soft tone whose loudness and pitch rise during the
 inhale and fall during the exhale. The helpers here measure its level
 (:func:`peak_dbfs`, :func:`rms_envelope`, :func:`silence_after`), its pitch
 (:func:`pitch_track`), the pace of the breath carried by either
-(:func:`dominant_period`), and audible defects (:func:`click_score`).
+(:func:`dominant_period`), the level of a frequency band such as an ambient
+noise bed (:func:`band_level_dbfs`), and audible defects (:func:`click_score`).
 """
 
 from __future__ import annotations
@@ -135,6 +136,26 @@ def rms_envelope(rec: Recording, frame_seconds: float = 0.05) -> tuple[FloatArra
     frames = _frames(rec.samples, length)
     rms = np.sqrt(np.mean(np.square(frames), axis=1)) if len(frames) else np.zeros(0)
     return rms.astype(np.float64), rec.rate / length
+
+
+def band_level_dbfs(rec: Recording, low_hz: float, high_hz: float) -> float:
+    """RMS level in dB of the part of the recording between ``low_hz`` and ``high_hz``.
+
+    Worked out from the spectrum of the whole recording (no window): by
+    Parseval's theorem the bins of a band add up to its mean square. The scale
+    is RMS against full scale, so a full-scale sine inside the band is -3 dB.
+    Returns -inf for a band with no power (or no bins).
+    """
+    n = len(rec.samples)
+    if n == 0:
+        return -math.inf
+    spectrum = np.fft.rfft(rec.samples)
+    freqs = np.fft.rfftfreq(n, 1.0 / rec.rate)
+    inside = (freqs >= low_hz) & (freqs < high_hz) & (freqs > 0.0) & (freqs < rec.rate / 2.0)
+    mean_square = 2.0 * float(np.sum(np.abs(spectrum[inside]) ** 2)) / n**2
+    if mean_square <= 0.0:
+        return -math.inf
+    return 10.0 * math.log10(mean_square)
 
 
 def _parabolic_offset(left: float, centre: float, right: float) -> float:

@@ -1,8 +1,9 @@
 """Real surroundings for end-to-end tests: an X server and a sound server.
 
 Xvfb gives the app a real display; PulseAudio with a null sink gives Qt
-Multimedia a real output device whose monitor the tests record. Both run in
-private folders and are stopped when the tests end.
+Multimedia a real output device whose monitor the tests record, and a
+private ~/.asoundrc routes ALSA (simpleaudio) to the same server. All of it
+runs in private folders and is stopped when the tests end.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,12 +73,24 @@ class Pulse:
     def env(self) -> dict[str, str]:
         return {"XDG_RUNTIME_DIR": str(self.runtime_dir), "PULSE_SINK": self.sink}
 
+    def pactl(self, *args: str) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "PULSE_SERVER"}
+        done = subprocess.run(
+            ["pactl", *args],
+            env={**env, **self.env()},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        )
+        return done.stdout
 
-@pytest.fixture(scope="session")
-def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pulse]:
+
+@contextmanager
+def pulse_server(runtime: Path, sink: str) -> Iterator[Pulse]:
+    """A private PulseAudio server whose only output is the null sink `sink`."""
     daemon = _need("pulseaudio")
     pactl = _need("pactl")
-    runtime = tmp_path_factory.mktemp("pulse-runtime")
     runtime.chmod(0o700)
     env = {k: v for k, v in os.environ.items() if k != "PULSE_SERVER"}
     env.update({"XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime)})
@@ -87,7 +101,7 @@ def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pulse]:
             "--exit-idle-time=-1",
             "-n",
             "--disallow-exit",
-            f"--load=module-null-sink sink_name={SINK} rate=44100",
+            f"--load=module-null-sink sink_name={sink} rate=44100",
             "--load=module-native-protocol-unix",
             "--log-target=stderr",
             "--log-level=error",
@@ -105,12 +119,20 @@ def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pulse]:
         pytest.fail(
             f"PulseAudio did not start: {proc.stderr.read().decode() if proc.stderr else ''}"
         )
-    subprocess.run([pactl, "set-default-sink", SINK], env=env, check=True)
-    yield Pulse(runtime, SINK)
-    proc.terminate()
-    proc.wait(timeout=10)
-    if proc.stderr is not None:
-        proc.stderr.close()
+    try:
+        subprocess.run([pactl, "set-default-sink", sink], env=env, check=True)
+        yield Pulse(runtime, sink)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pulse]:
+    with pulse_server(tmp_path_factory.mktemp("pulse-runtime"), SINK) as server:
+        yield server
 
 
 @pytest.fixture
@@ -121,8 +143,22 @@ def command() -> list[str]:
     return [str(script)]
 
 
+# ALSA's default output goes to PulseAudio (the libasound2-plugins plugin), so
+# simpleaudio plays into the same server as Qt; written to the test's own home.
+ASOUNDRC = "pcm.!default {\n    type pulse\n}\nctl.!default {\n    type pulse\n}\n"
+
+
 @pytest.fixture
-def app_env(data_dir: Path, display: str, pulse: Pulse) -> dict[str, str]:
+def alsa_to_pulse() -> Path:
+    home = Path(os.environ["HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    rc = home / ".asoundrc"
+    rc.write_text(ASOUNDRC)
+    return rc
+
+
+@pytest.fixture
+def app_env(data_dir: Path, display: str, pulse: Pulse, alsa_to_pulse: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "PULSE_SERVER")}
     env.update(pulse.env())
     env.update(

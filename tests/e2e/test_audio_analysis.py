@@ -16,6 +16,7 @@ import pytest
 from audio_analysis import (
     CLICK_THRESHOLD,
     Recording,
+    band_level_dbfs,
     click_score,
     dominant_period,
     load_s16le,
@@ -297,3 +298,20 @@ def test_click_score_detects_a_hard_start_of_a_loud_tone(tmp_path: Path, freq: f
 def test_click_score_detects_a_hard_stop(tmp_path: Path) -> None:
     tone = breath_tone(5.0, CLICK_TEST_PERIOD)[: round(2.3 * RATE)]  # cut at the crest
     assert click_score(roundtrip(tmp_path, padded(tone))) > CLICK_THRESHOLD
+
+
+def test_band_level_measures_a_sine_in_its_band_and_nothing_outside(tmp_path: Path) -> None:
+    rec = roundtrip(tmp_path, sine(100.0, 2.0, 0.5))
+    assert band_level_dbfs(rec, 50.0, 150.0) == pytest.approx(
+        20 * math.log10(0.5 / math.sqrt(2)), abs=0.1
+    )
+    assert band_level_dbfs(rec, 300.0, 3000.0) < -80.0
+
+
+def test_band_level_of_white_noise_follows_the_bandwidth(tmp_path: Path) -> None:
+    noise = np.random.default_rng(7).uniform(-0.5, 0.5, 4 * RATE)
+    rec = roundtrip(tmp_path, noise)
+    whole = 10 * math.log10(np.mean(noise**2))
+    # A tenth of the spectrum holds a tenth of the power: 10 dB less.
+    tenth = band_level_dbfs(rec, 0.0, RATE / 20)
+    assert tenth == pytest.approx(whole - 10.0, abs=0.3)

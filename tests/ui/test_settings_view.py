@@ -14,7 +14,7 @@ def test_every_schema_key_has_an_editor_with_the_schema_limits(window: MainWindo
     shown = {
         k
         for k in schema.SPECS
-        if k.split(".")[0] in ("breathing", "session", "audio", "speech", "appearance")
+        if k.split(".")[0] in ("breathing", "session", "audio", "speech", "reminder", "appearance")
     }
     assert set(view.editors) == shown
     length = view.editors["session.length_minutes"]

@@ -22,7 +22,7 @@ def test_keyboard_urges_are_recorded_with_outcomes_and_seconds(
     assert view.urge_lines()[-1] == "If it hurts or cramps, move."
     assert view.urge_lines()[1] == "0 s  ·  towards 15 s"
     qtbot.keyClick(window, Qt.Key.Key_6)
-    assert view.urge_controls.rating_buttons.checkedId() == 6
+    assert view.urge_controls.rating.value() == 6
     clock.advance(8.4)
     qtbot.keyClick(window, Qt.Key.Key_M)  # before the 15 s target
     assert not window.urges.active
