@@ -128,7 +128,7 @@ def style_sheet(t: Theme) -> str:
     QPushButton:focus {{ border-color: {t.accent}; }}
     QPushButton:pressed {{ background: {t.surface}; }}
     QPushButton[role="primary"] {{ background: {t.accent}; color: {t.accent_text};
-        border: none; border-radius: 30px; padding: 18px 46px; font-size: 20px; }}
+        border: none; border-radius: 26px; padding: 16px 46px; font-size: 20px; }}
     QPushButton[role="primary"]:focus {{ border: 2px solid {t.text}; }}
     QPushButton[role="nav"] {{ background: transparent; border: none; border-radius: 0;
         color: {t.muted}; padding: 6px 12px; }}
