@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCharts import (
+    QAbstractAxis,
     QBarSet,
     QCategoryAxis,
     QChart,
@@ -90,6 +91,19 @@ def new_chart() -> QChart:
     chart.layout().setContentsMargins(0, 0, 0, 0)
     chart.legend().setVisible(False)
     return chart
+
+
+def style_axes_and_legend(theme: Theme, legend_chart: QChart, *axes: QAbstractAxis) -> None:
+    """The quiet axis and legend look every history chart shares."""
+    for axis in axes:
+        axis.setLabelsColor(theme.color("muted"))
+        axis.setLinePenColor(theme.color("faint"))
+        axis.setGridLineColor(theme.color("faint", 0.55))
+        axis.setShadesVisible(False)
+    legend = legend_chart.legend()
+    legend.setLabelColor(theme.color("muted"))
+    legend.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+    legend.setPen(QPen(Qt.PenStyle.NoPen))
 
 
 def new_view(chart: QChart, parent: QWidget, name: str) -> QChartView:
@@ -273,12 +287,11 @@ class HistoryCharts(QWidget):
         self.before.setColor(theme.color("text", 0.5))
         self.after.setPen(QPen(theme.color("accent"), 2.4))
         self.after.setColor(theme.color("accent"))
-        for axis in (self.minutes_x, self.minutes_y, self.ratings_x, self.ratings_y):
-            axis.setLabelsColor(theme.color("muted"))
-            axis.setLinePenColor(theme.color("faint"))
-            axis.setGridLineColor(theme.color("faint", 0.55))
-            axis.setShadesVisible(False)
-        legend = self.ratings_chart.legend()
-        legend.setLabelColor(theme.color("muted"))
-        legend.setBrush(QBrush(Qt.BrushStyle.NoBrush))
-        legend.setPen(QPen(Qt.PenStyle.NoPen))
+        style_axes_and_legend(
+            theme,
+            self.ratings_chart,
+            self.minutes_x,
+            self.minutes_y,
+            self.ratings_x,
+            self.ratings_y,
+        )

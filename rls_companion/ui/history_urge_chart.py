@@ -26,7 +26,14 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from rls_companion.core.history_summary import Night
 from rls_companion.storage.urge_history import UrgeNight
 from rls_companion.ui.history_card import Card
-from rls_companion.ui.history_charts import CHART_HEIGHT, axis_font, label_axes, new_chart, new_view
+from rls_companion.ui.history_charts import (
+    CHART_HEIGHT,
+    axis_font,
+    label_axes,
+    new_chart,
+    new_view,
+    style_axes_and_legend,
+)
 from rls_companion.ui.theme import Theme
 
 CAPTION = "How many each night, and how long you stayed with them"
@@ -156,15 +163,7 @@ class UrgePlot:
         self.target.setPen(lane)
         self.target.setColor(mixed(theme.color("surface"), theme.color("text"), 0.35))
         self.count_y.setTitleBrush(QBrush(theme.color("muted")))
-        for axis in (self.nights_x, self.count_y, self.seconds_y):
-            axis.setLabelsColor(theme.color("muted"))
-            axis.setLinePenColor(theme.color("faint"))
-            axis.setGridLineColor(theme.color("faint", 0.55))
-            axis.setShadesVisible(False)
-        legend = self.chart.legend()
-        legend.setLabelColor(theme.color("muted"))
-        legend.setBrush(QBrush(Qt.BrushStyle.NoBrush))
-        legend.setPen(QPen(Qt.PenStyle.NoPen))
+        style_axes_and_legend(theme, self.chart, self.nights_x, self.count_y, self.seconds_y)
 
 
 class UrgeChart(Card):
