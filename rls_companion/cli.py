@@ -195,8 +195,7 @@ def _stats(args: argparse.Namespace, context: Context) -> int:
         rollover_hour=int(context.settings.get("streak.rollover_hour")),
         min_practice_minutes=int(context.settings.get("streak.min_practice_minutes")),
     )
-    records = sessions.list_sessions(context.db, with_urges=False)
-    figures = streaks.stats(records, as_of, rules)
+    figures = streaks.stats(sessions.list_briefs(context.db), as_of, rules)
     if args.json:
         print(json.dumps(figures.as_dict()))
         return 0

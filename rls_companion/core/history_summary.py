@@ -2,9 +2,8 @@
 
 Which nights are practised and how streaks count is decided in `streaks`; this
 module only arranges those answers for a calendar and two charts, so the
-window never re-derives a rule. The calendar and charts cover recent nights
-only, so only the sessions that can fall on those nights are grouped by night;
-the streak figures alone look at the whole history.
+window never re-derives a rule. The practice of every night is added up
+once and serves the streak figures, the calendar and the chart alike.
 """
 
 from __future__ import annotations
@@ -13,18 +12,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from rls_companion.core import streaks
-from rls_companion.core.records import SessionRecord
-from rls_companion.core.streaks import Stats, StreakRules
+from rls_companion.core.streaks import Practice, Stats, StreakRules
 
 CALENDAR_WEEKS = 53  # the window shows as many of these as fit, and at least 26
 MIN_CALENDAR_WEEKS = 26
 CHART_NIGHTS = 42
 
+
 # A session of a night starts no earlier than that night's local midnight, which
 # is at most 14 hours (the largest UTC offset) before midnight UTC; a margin of
-# two days keeps every session of the first night shown.
+# two days keeps every session of the first night charted.
 _NIGHT_MARGIN = timedelta(days=2)
 
 
@@ -52,6 +52,16 @@ class RatingNight:
     night: date
     before: float | None
     after: float | None
+
+
+class Rated(Practice, Protocol):
+    """A session as the History figures see it (a `SessionRecord` or a `SessionBrief`)."""
+
+    @property
+    def rating_before(self) -> int | None: ...
+
+    @property
+    def rating_after(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -91,7 +101,7 @@ def nights_between(
 
 
 def ratings_by_night(
-    records: Iterable[SessionRecord], rules: StreakRules, first: date, last: date
+    records: Iterable[Rated], rules: StreakRules, first: date, last: date
 ) -> tuple[RatingNight, ...]:
     befores: dict[date, list[int]] = {}
     afters: dict[date, list[int]] = {}
@@ -117,7 +127,7 @@ def _mean(values: Sequence[int]) -> float | None:
 
 
 def summarise(
-    records: Sequence[SessionRecord],
+    records: Sequence[Rated],
     as_of: datetime,
     rules: StreakRules,
     weeks: int = CALENDAR_WEEKS,
@@ -128,15 +138,16 @@ def summarise(
     tonight = streaks.night_of(as_of, rules)
     chart_first = tonight - timedelta(days=chart_nights - 1)
     calendar_first = calendar_start(tonight, weeks, week_start)
-    first = min(chart_first, calendar_first)
-    cutoff = datetime.combine(first, time(), UTC) - _NIGHT_MARGIN
-    shown = [r for r in records if cutoff <= r.started_at <= as_of]
-    practice = streaks.practice_by_night(shown, rules)
-    practised = streaks.practised_nights(shown, rules)
+    known = streaks.known_at(records, as_of)
+    cutoff = datetime.combine(chart_first, time(), UTC) - _NIGHT_MARGIN
+    practice = streaks.practice_by_night(known, rules)
+    practised = streaks.practised(practice, rules)
     return HistorySummary(
         tonight=tonight,
-        stats=streaks.stats(records, as_of, rules),
+        stats=streaks.stats_of(practice, practised, len(known), tonight),
         calendar=nights_between(calendar_first, tonight, practice, practised),
         recent=nights_between(chart_first, tonight, practice, practised),
-        ratings=ratings_by_night(shown, rules, chart_first, tonight),
+        ratings=ratings_by_night(
+            streaks.started_between(known, cutoff, as_of), rules, chart_first, tonight
+        ),
     )

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-
-from rls_companion.core.records import SessionRecord
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from functools import cached_property
+from typing import Protocol, TypeVar
 
 DEFAULT_ROLLOVER_HOUR = 6
 DEFAULT_MIN_PRACTICE_MINUTES = 5
@@ -29,15 +29,29 @@ class StreakRules:
     def min_practice_seconds(self) -> int:
         return self.min_practice_minutes * 60
 
+    @cached_property
+    def rollover(self) -> timedelta:
+        return timedelta(hours=self.rollover_hour)
+
+
+class Practice(Protocol):
+    """A session as the streak rules see it (a `SessionRecord` or a `SessionBrief`)."""
+
+    @property
+    def started_at(self) -> datetime: ...
+
+    @property
+    def whole_practice_seconds(self) -> int: ...
+
 
 def night_of(instant: datetime, rules: StreakRules) -> date:
     """The night an aware local instant belongs to."""
     if instant.utcoffset() is None:
         raise ValueError("night_of needs an instant with a UTC offset")
-    return (instant - timedelta(hours=rules.rollover_hour)).date()
+    return (instant - rules.rollover).date()
 
 
-def practice_by_night(records: Iterable[SessionRecord], rules: StreakRules) -> dict[date, int]:
+def practice_by_night(records: Iterable[Practice], rules: StreakRules) -> dict[date, int]:
     nights: dict[date, int] = {}
     for record in records:
         night = night_of(record.started_at, rules)
@@ -45,12 +59,14 @@ def practice_by_night(records: Iterable[SessionRecord], rules: StreakRules) -> d
     return nights
 
 
-def practised_nights(records: Iterable[SessionRecord], rules: StreakRules) -> set[date]:
-    return {
-        night
-        for night, seconds in practice_by_night(records, rules).items()
-        if seconds >= rules.min_practice_seconds
-    }
+def practised(practice: dict[date, int], rules: StreakRules) -> set[date]:
+    """The nights among `practice_by_night`'s answer that were practised."""
+    enough = rules.min_practice_seconds
+    return {night for night, seconds in practice.items() if seconds >= enough}
+
+
+def practised_nights(records: Iterable[Practice], rules: StreakRules) -> set[date]:
+    return practised(practice_by_night(records, rules), rules)
 
 
 def current_streak(practised: set[date], tonight: date) -> int:
@@ -63,12 +79,13 @@ def current_streak(practised: set[date], tonight: date) -> int:
 
 
 def longest_streak(practised: set[date]) -> int:
+    days = {night.toordinal() for night in practised}
     best = 0
-    for night in practised:
-        if night - timedelta(days=1) in practised:
+    for day in days:
+        if day - 1 in days:
             continue  # not the start of a run
         length = 1
-        while night + timedelta(days=length) in practised:
+        while day + length in days:
             length += 1
         best = max(best, length)
     return best
@@ -92,16 +109,59 @@ class Stats:
         }
 
 
-def stats(records: Iterable[SessionRecord], as_of: datetime, rules: StreakRules) -> Stats:
-    """Figures as of an instant: sessions that started after it do not count."""
+P = TypeVar("P", bound=Practice)
+
+
+def known_at(records: Iterable[P], as_of: datetime) -> list[P]:
+    """The sessions that count as of an instant: those that started by then."""
     if as_of.utcoffset() is None:
         raise ValueError("stats need an instant with a UTC offset")
-    known = [r for r in records if r.started_at <= as_of]
-    practised = practised_nights(known, rules)
+    return started_between(records, None, as_of)
+
+
+def started_between(records: Iterable[P], since: datetime | None, until: datetime) -> list[P]:
+    """The sessions that started from `since` (if given) to `until`, both included.
+
+    Aware instants in different zones compare by working out both UTC
+    offsets, which on ten years of history costs more than the rest of the
+    figures; so the bounds are moved into each fixed-offset zone once and
+    compared there (the same answer: a fixed offset maps wall time to UTC
+    one to one). Other zones are compared as given.
+    """
+    bounds: dict[tzinfo, tuple[datetime | None, datetime]] = {}
+    kept = []
+    for record in records:
+        start = record.started_at
+        zone = start.tzinfo
+        if type(zone) is timezone:
+            bound = bounds.get(zone)
+            if bound is None:
+                bound = bounds[zone] = (
+                    since.astimezone(zone) if since else None,
+                    until.astimezone(zone),
+                )
+            low, high = bound
+        else:
+            low, high = since, until
+        if start <= high and (low is None or low <= start):
+            kept.append(record)
+    return kept
+
+
+def stats(records: Iterable[Practice], as_of: datetime, rules: StreakRules) -> Stats:
+    """Figures as of an instant: sessions that started after it do not count."""
+    known = known_at(records, as_of)
+    practice = practice_by_night(known, rules)
+    return stats_of(practice, practised(practice, rules), len(known), night_of(as_of, rules))
+
+
+def stats_of(practice: dict[date, int], nights: set[date], sessions: int, tonight: date) -> Stats:
+    """`stats` from the practice by night of the `sessions` known tonight, and
+    the `nights` among them that were practised."""
     return Stats(
-        current_streak=current_streak(practised, night_of(as_of, rules)),
-        longest_streak=longest_streak(practised),
-        practised_nights=len(practised),
-        sessions=len(known),
-        total_practice_seconds=sum(r.whole_practice_seconds for r in known),
+        current_streak=current_streak(nights, tonight),
+        longest_streak=longest_streak(nights),
+        practised_nights=len(nights),
+        sessions=sessions,
+        total_practice_seconds=sum(practice.values()),
     )

@@ -8,6 +8,7 @@ was recorded with.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
 
 
 def to_parts(instant: datetime) -> tuple[str, int]:
@@ -21,8 +22,13 @@ def to_parts(instant: datetime) -> tuple[str, int]:
 
 def from_parts(utc_iso: str, offset_minutes: int) -> datetime:
     """Rebuild the aware local datetime from its stored parts."""
-    utc = datetime.fromisoformat(utc_iso).replace(tzinfo=UTC)
-    return utc.astimezone(timezone(timedelta(minutes=offset_minutes)))
+    return datetime.fromisoformat(utc_iso).replace(tzinfo=UTC).astimezone(_zone(offset_minutes))
+
+
+@cache
+def _zone(offset_minutes: int) -> timezone:
+    """One fixed-offset zone per offset (a history uses a handful)."""
+    return timezone(timedelta(minutes=offset_minutes))
 
 
 def parse_iso_with_offset(text: str) -> datetime:

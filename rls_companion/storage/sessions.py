@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
+from rls_companion.core.records import (
+    SessionBrief,
+    SessionRecord,
+    SessionState,
+    UrgeRecord,
+    whole_seconds,
+)
 from rls_companion.core.timestamps import from_parts, to_parts
 
 
@@ -103,35 +109,61 @@ def running_ids(db: sqlite3.Connection) -> list[str]:
     return [row[0] for row in db.execute("SELECT id FROM sessions WHERE state = 'running'")]
 
 
-def list_sessions(
-    db: sqlite3.Connection, newest_first: bool = True, *, with_urges: bool = True
-) -> list[SessionRecord]:
-    """Every session, newest first unless asked otherwise.
-
-    `with_urges=False` leaves `urges` empty, for callers that only count
-    sessions and practice (streaks): on ten years of history it reads about
-    one row in twelve and is several times faster.
-    """
+def list_sessions(db: sqlite3.Connection, newest_first: bool = True) -> list[SessionRecord]:
+    """Every session with its urges, newest first unless asked otherwise."""
     order = "DESC" if newest_first else "ASC"
     urges: dict[str, list[UrgeRecord]] = {}
-    if with_urges:
-        for row in db.execute("SELECT * FROM urges ORDER BY session_id, seq"):
-            urges.setdefault(row["session_id"], []).append(_urge_from_row(row))
+    for row in db.execute("SELECT * FROM urges ORDER BY session_id, seq"):
+        urges.setdefault(row["session_id"], []).append(_urge_from_row(row))
     return [
         _session_from_row(row, tuple(urges.get(row["id"], ())))
         for row in db.execute(f"SELECT * FROM sessions ORDER BY started_utc {order}, id {order}")
     ]
 
 
+def list_briefs(db: sqlite3.Connection) -> list[SessionBrief]:
+    """Every session, newest first, with only what streaks and charts need.
+
+    On ten years of history this is several times faster than `list_sessions`.
+    """
+    return [
+        SessionBrief(
+            session_id, from_parts(started, offset), whole_seconds(practice), before, after
+        )
+        for session_id, started, offset, practice, before, after in db.execute(
+            "SELECT id, started_utc, started_offset, practice_seconds, rating_before,"
+            " rating_after FROM sessions ORDER BY started_utc DESC, id DESC"
+        )
+    ]
+
+
 def get_session(db: sqlite3.Connection, session_id: str) -> SessionRecord | None:
-    row = db.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
-    if row is None:
-        return None
-    urges = tuple(
-        _urge_from_row(u)
-        for u in db.execute("SELECT * FROM urges WHERE session_id = ? ORDER BY seq", (session_id,))
-    )
-    return _session_from_row(row, urges)
+    found = get_sessions(db, [session_id])
+    return found[0] if found else None
+
+
+_IDS_PER_QUERY = 500  # well under SQLite's limit on parameters
+
+
+def get_sessions(db: sqlite3.Connection, ids: Sequence[str]) -> list[SessionRecord]:
+    """The sessions with these ids, with their urges, in the order asked for;
+    ids no longer in the history are left out."""
+    rows: dict[str, sqlite3.Row] = {}
+    urges: dict[str, list[UrgeRecord]] = {}
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        chunk = ids[start : start + _IDS_PER_QUERY]
+        marks = ",".join("?" * len(chunk))
+        for row in db.execute(f"SELECT * FROM sessions WHERE id IN ({marks})", chunk):
+            rows[row["id"]] = row
+        for row in db.execute(
+            f"SELECT * FROM urges WHERE session_id IN ({marks}) ORDER BY session_id, seq", chunk
+        ):
+            urges.setdefault(row["session_id"], []).append(_urge_from_row(row))
+    return [
+        _session_from_row(rows[session_id], tuple(urges.get(session_id, ())))
+        for session_id in ids
+        if session_id in rows
+    ]
 
 
 def _urge_from_row(row: sqlite3.Row) -> UrgeRecord:

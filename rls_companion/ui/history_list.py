@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from rls_companion.core.describe import describe, details, practice_words, when
-from rls_companion.core.records import SessionRecord
+from rls_companion.core.records import SessionBrief, SessionRecord
 from rls_companion.ui.theme import Theme
 
 PAGE = 30
@@ -96,12 +96,14 @@ class SessionList(QListWidget):
     def __init__(
         self,
         theme: Theme,
-        complete: Callable[[SessionRecord], SessionRecord],
+        complete: Callable[[list[SessionBrief]], list[SessionRecord]],
         parent: QWidget | None = None,
     ) -> None:
-        """`complete` gives a session with its urges: the list is given sessions without."""
+        """`complete` reads whole sessions (leaving out any that are gone): the
+        list is given briefs."""
         super().__init__(parent)
-        self.records: list[SessionRecord] = []
+        self.records: list[SessionBrief] = []
+        self.listed = 0  # how many of `records` have been through `complete`
         self.complete = complete
         self.delegate = SessionDelegate(theme, self)
         self.setItemDelegate(self.delegate)
@@ -116,23 +118,26 @@ class SessionList(QListWidget):
         self.delegate.theme = theme
         self.viewport().update()
 
-    def show_records(self, records: list[SessionRecord], keep_shown: bool = False) -> None:
+    def show_records(self, records: list[SessionBrief], keep_shown: bool = False) -> None:
         """Show `records` (newest first): the first page, or as many as before."""
-        shown = max(self.count(), PAGE) if keep_shown else PAGE
+        shown = max(self.listed, PAGE) if keep_shown else PAGE
         self.records = records
+        self.listed = 0
         self.clear()
-        self._add(records[:shown])
+        self._add(shown)
 
     def show_more(self) -> None:
-        start = self.count()
-        self._add(self.records[start : start + PAGE])
+        self._add(PAGE)
 
     @property
     def remaining(self) -> int:
-        return len(self.records) - self.count()
+        return len(self.records) - self.listed
 
-    def _add(self, records: list[SessionRecord]) -> None:
-        for record in map(self.complete, records):
+    def _add(self, count: int) -> None:
+        """Add rows for the next `count` sessions of `records`."""
+        page = self.records[self.listed : self.listed + count]
+        self.listed += len(page)
+        for record in self.complete(page):
             line = describe(record)
             more = details(record)
             item = QListWidgetItem(line)
@@ -150,11 +155,14 @@ class SessionList(QListWidget):
         return None if item is None or not item.isSelected() else str(item.data(ID_ROLE))
 
     def select_id(self, session_id: str) -> None:
-        for position, record in enumerate(self.records):
-            if record.id == session_id:
-                while self.count() <= position:
-                    self.show_more()
-                self.setCurrentRow(position)
+        position = next((n for n, r in enumerate(self.records) if r.id == session_id), None)
+        if position is None:
+            return
+        if position >= self.listed:
+            self._add(position + 1 - self.listed)
+        for row in range(self.count()):
+            if self.item(row).data(ID_ROLE) == session_id:
+                self.setCurrentRow(row)
                 return
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -1,13 +1,14 @@
 """History: streaks, a calendar of nights, charts and the sessions themselves.
 
-The history is read at most once per refresh, only while the page is on
-screen (a refresh asked for while it is hidden, as when a session ends, waits
-until the page is shown), and only when the database changed since the last
-read. Every figure comes from `core.history_summary`, which takes its
-rules from `core.streaks`. Charts are built the first time there is something
-to chart, so QtCharts is never loaded at start-up. The urge chart reads
-only recent nights' urges (the sessions are read without them), also only
-when the database changed, and is left out while the urge timer is off.
+The history is read only when the database changed since the last read:
+when the page is shown, or ahead of that in a quiet moment (`prepare`, which
+the window calls after start-up and after a session). Only what the figures
+need is read for every session (`SessionBrief`); the list reads whole
+sessions a page at a time. Every figure comes from `core.history_summary`,
+which takes its rules from `core.streaks`. Charts are built the first time
+there is something to chart, so QtCharts is never loaded at start-up. The
+urge chart reads only recent nights' urges, also only when the database
+changed, and is left out while the urge timer is off.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from rls_companion.context import Context
 from rls_companion.core.clock import Clock
 from rls_companion.core.describe import when
 from rls_companion.core.history_summary import Night, summarise
-from rls_companion.core.records import SessionRecord
+from rls_companion.core.records import SessionBrief, SessionRecord, brief
 from rls_companion.core.streaks import StreakRules
 from rls_companion.storage import sessions, urge_history
 from rls_companion.storage.urge_progress import config_from
@@ -85,7 +86,7 @@ class HistoryView(QWidget):
         self.context = context
         self.clock = clock
         self.theme = theme
-        self.records: list[SessionRecord] = []
+        self.records: list[SessionBrief] = []  # newest first
         self.deleted: SessionRecord | None = None
         self.confirm_box: QMessageBox | None = None
         self.charts: HistoryCharts | None = None
@@ -93,6 +94,7 @@ class HistoryView(QWidget):
         self._urges: tuple[object, list[urge_history.UrgeNight]] | None = None  # (read for, read)
         self._stale = True
         self._version: tuple[int, int] | None = None  # of the database when last read
+        self._listed: tuple[int, int] | None = None  # version the list shows
 
         title = QLabel("History", self)
         title.setProperty("role", "title")
@@ -206,6 +208,17 @@ class HistoryView(QWidget):
         if self.isVisible():
             self._load()
 
+    def prepare(self) -> None:
+        """Read the history ahead of showing it, if it changed since it was last read.
+
+        Meant for quiet moments (after start-up, after a session), so that
+        opening the page later only arranges and paints what was read.
+        """
+        if not self.isVisible():
+            self._read_if_changed()
+            if self.records and self._listed != self._version:
+                self._list(self.records)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
@@ -215,6 +228,13 @@ class HistoryView(QWidget):
         super().hideEvent(event)
         self._forget_deleted()  # leaving the page makes a deletion final
 
+    def _read_if_changed(self) -> None:
+        version = history_version(self.context.db)
+        if version != self._version:
+            # The figures need only a few fields; the list reads whole sessions as it shows them.
+            self.records = sessions.list_briefs(self.context.db)
+            self._version = version
+
     def _load(self) -> None:
         """Show the history, reading it only if it changed since it was last read.
 
@@ -223,17 +243,11 @@ class HistoryView(QWidget):
         """
         self._stale = False
         self.status.clear()
-        version = history_version(self.context.db)
-        if version == self._version:
-            self._show(self.records, list_too=False)
-            return
-        # The figures need no urges; the list reads those of the sessions it shows.
-        self.records = sessions.list_sessions(self.context.db, with_urges=False)
-        self._version = version
-        self._show(self.records)
+        self._read_if_changed()
+        self._show(self.records, list_too=self._listed != self._version)
 
-    def _with_urges(self, record: SessionRecord) -> SessionRecord:
-        return sessions.get_session(self.context.db, record.id) or record
+    def _with_urges(self, briefs: list[SessionBrief]) -> list[SessionRecord]:
+        return sessions.get_sessions(self.context.db, [b.id for b in briefs])
 
     def rules(self) -> StreakRules:
         values = self.context.settings.values
@@ -242,7 +256,7 @@ class HistoryView(QWidget):
         )
 
     def _show(
-        self, records: list[SessionRecord], keep_shown: bool = False, list_too: bool = True
+        self, records: list[SessionBrief], keep_shown: bool = False, list_too: bool = True
     ) -> None:
         """Show `records` (newest first) without reading the database.
 
@@ -267,9 +281,13 @@ class HistoryView(QWidget):
         self._charts().show_summary(summary, rules.min_practice_minutes)
         self._show_urges(summary.recent, rules)
         if list_too:
-            self.list.show_records(records, keep_shown)
-            self._update_more()
-            self._selection_changed()
+            self._list(records, keep_shown)
+
+    def _list(self, records: list[SessionBrief], keep_shown: bool = False) -> None:
+        self._listed = self._version
+        self.list.show_records(records, keep_shown)
+        self._update_more()
+        self._selection_changed()
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -333,7 +351,7 @@ class HistoryView(QWidget):
 
     # -- deleting ----------------------------------------------------------------------
     def record(self, session_id: str) -> SessionRecord | None:
-        return next((r for r in self.records if r.id == session_id), None)
+        return sessions.get_session(self.context.db, session_id)
 
     def request_delete(self) -> None:
         """Ask before deleting the selected session (the dialog does not block)."""
@@ -372,7 +390,9 @@ class HistoryView(QWidget):
         sessions.restore_session(self.context.db, record)
         self._version = history_version(self.context.db)
         self._forget_deleted()
-        records = sorted([*self.records, record], key=lambda r: (r.started_at, r.id), reverse=True)
+        records = sorted(
+            [*self.records, brief(record)], key=lambda r: (r.started_at, r.id), reverse=True
+        )
         self._show(records, keep_shown=True)
         self.list.select_id(record.id)
         self._update_more()

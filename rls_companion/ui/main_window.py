@@ -29,6 +29,8 @@ from rls_companion.ui.start_view import StartView
 from rls_companion.ui.urge_controller import UrgeController
 from rls_companion.ui.welcome_view import WelcomeView
 
+PREPARE_HISTORY_AFTER_MS = 1500
+
 
 class MainWindow(QMainWindow):
     def __init__(self, context: Context, clock: Clock, show_welcome: bool = False) -> None:
@@ -106,6 +108,13 @@ class MainWindow(QMainWindow):
         self.session_view.back_requested.connect(lambda: self.show_page(self.start_view))
         self.settings_view.changed.connect(self._setting_changed)
         self.controller.ended.connect(lambda _state: self._refresh_history())
+        # The history is read ahead in quiet moments (after start-up and after a
+        # session), so that opening History only has to arrange and paint it.
+        self.prepare_history = QTimer(self)
+        self.prepare_history.setSingleShot(True)
+        self.prepare_history.setInterval(PREPARE_HISTORY_AFTER_MS)
+        self.prepare_history.timeout.connect(self._prepare_history)
+        self.prepare_history.start()
         self.installEventFilter(self.session_view)
 
         self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
@@ -188,6 +197,11 @@ class MainWindow(QMainWindow):
 
     def _refresh_history(self) -> None:
         self.history_view.refresh()
+        self.prepare_history.start()
+
+    def _prepare_history(self) -> None:
+        if not self.controller.active:  # never while a session animates
+            self.history_view.prepare()
 
     # -- keys --------------------------------------------------------------
     def _space(self) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -27,6 +28,7 @@ from rls_companion.core.streaks import (
     night_of,
     practice_by_night,
     practised_nights,
+    started_between,
     stats,
 )
 
@@ -675,3 +677,58 @@ def test_property_splitting_a_session_keeps_practised_nights(
     assert practised_nights([*records, *pieces], rules) == practised_nights(
         [*records, whole], rules
     )
+
+
+# --- Which sessions started in a span (compared per zone for speed) ----------
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_started_between_includes_both_bounds_and_compares_instants() -> None:
+    since = datetime(2026, 1, 10, 22, 0, tzinfo=EST)  # 03:00Z on the 11th
+    until = datetime(2026, 1, 11, 2, 0, tzinfo=EST)  # 07:00Z
+    inside = [
+        session(since),
+        session(until.astimezone(TOKYO)),  # the same instant, another zone
+        session(datetime(2026, 1, 10, 22, 0, tzinfo=PST)),  # 06:00Z
+        session(datetime(2026, 1, 11, 4, 0, tzinfo=UTC)),
+    ]
+    outside = [
+        session(since - timedelta(microseconds=1)),
+        session(until.astimezone(PST) + timedelta(microseconds=1)),
+        session(datetime(2026, 1, 11, 8, 0, tzinfo=TOKYO)),  # 23:00Z on the 10th
+    ]
+    assert started_between([*outside, *inside], since, until) == inside
+    assert started_between([*outside, *inside], None, until) == [outside[0], outside[2], *inside]
+
+
+def test_started_between_across_a_daylight_saving_fold() -> None:
+    # 01:30 happens twice in New York on 1 Nov 2026: first in EDT, then in EST.
+    first = datetime(2026, 11, 1, 1, 30, tzinfo=NEW_YORK, fold=0)  # 05:30Z
+    second = datetime(2026, 11, 1, 1, 30, tzinfo=NEW_YORK, fold=1)  # 06:30Z
+    until = datetime(2026, 11, 1, 6, 0, tzinfo=UTC)
+    records = [session(first), session(second), session(second.astimezone(EST))]
+    assert started_between(records, None, until) == records[:1]
+
+
+instants = st.integers(min_value=0, max_value=3 * 24 * 60).map(
+    lambda minutes: datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=minutes)
+)
+
+
+@settings(max_examples=200)
+@given(
+    starts=st.lists(st.tuples(instants, zones), max_size=30),
+    since=st.none() | st.tuples(instants, zones),
+    until=st.tuples(instants, zones),
+)
+def test_property_started_between_matches_plain_comparison(
+    starts: list[tuple[datetime, timezone]],
+    since: tuple[datetime, timezone] | None,
+    until: tuple[datetime, timezone],
+) -> None:
+    records = [session(utc.astimezone(tz)) for utc, tz in starts]
+    low = since[0].astimezone(since[1]) if since else None
+    high = until[0].astimezone(until[1])
+    expected = [r for r in records if r.started_at <= high and (low is None or low <= r.started_at)]
+    assert started_between(records, low, high) == expected

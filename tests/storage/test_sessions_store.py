@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
+from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord, brief
 from rls_companion.paths import resolve
 from rls_companion.storage import sessions
 from rls_companion.storage.db import open_database
@@ -119,6 +119,40 @@ def test_newest_first_by_instant_not_by_local_clock(db: sqlite3.Connection) -> N
         "c-new-york",
         "d-newest",
     ]
+
+
+def test_briefs_carry_what_streaks_need_newest_first(db: sqlite3.Connection) -> None:
+    record = full_record()
+    later = replace(
+        minimal("later", datetime(2026, 11, 2, 0, 30, tzinfo=KATHMANDU)), practice_seconds=299.5
+    )
+    for each in (later, record):
+        sessions.insert_session(db, each)
+    got = sessions.list_briefs(db)
+    assert got == [brief(later), brief(record)]
+    assert got[1] == (record.id, record.started_at, 1185, 6, 3)
+    assert got[0].whole_practice_seconds == 300  # half up
+    # The local time and offset are kept, not only the instant.
+    assert [b.started_at.isoformat() for b in got] == [
+        "2026-11-02T00:30:00+05:45",
+        "2026-11-01T01:15:30.250000-04:00",
+    ]
+
+
+def test_sessions_by_id_in_the_order_asked_leaving_out_missing(db: sqlite3.Connection) -> None:
+    record = full_record()
+    others = [
+        minimal(f"s{n:04d}", datetime(2026, 1, 1, 22, tzinfo=NEW_YORK) + timedelta(days=n))
+        for n in range(1200)  # more ids than one query takes
+    ]
+    for each in (record, *others):
+        sessions.insert_session(db, each)
+    wanted = ["s1100", record.id, "gone", "s0003", *(o.id for o in others[600:1150])]
+    got = sessions.get_sessions(db, wanted)
+    assert [r.id for r in got] == [w for w in wanted if w != "gone"]
+    assert_same_record(got[1], record)  # urges included, in order
+    assert sessions.get_sessions(db, []) == []
+    assert sessions.get_session(db, "gone") is None
 
 
 def test_a_failed_transaction_leaves_nothing(db: sqlite3.Connection) -> None:

@@ -42,7 +42,7 @@ from pytestqt.qtbot import QtBot
 
 from rls_companion.context import Context
 from rls_companion.core.history_summary import NightState
-from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
+from rls_companion.core.records import SessionBrief, SessionRecord, SessionState, UrgeRecord
 from rls_companion.storage import export, sessions
 from rls_companion.ui import history_export
 from rls_companion.ui.history_charts import minutes_top, night_labels
@@ -286,13 +286,13 @@ def test_history_is_read_once_per_visit_and_not_while_hidden(
     window: MainWindow, context: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reads: list[int] = []
-    real = sessions.list_sessions
+    real = sessions.list_briefs
 
-    def counting(*args: object, **kwargs: object) -> list[SessionRecord]:
+    def counting(*args: object, **kwargs: object) -> list[SessionBrief]:
         reads.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sessions, "list_sessions", counting)
+    monkeypatch.setattr(sessions, "list_briefs", counting)
     window.start_session(minutes=5)
     clock.advance(60)
     window.controller.stop()  # the session ends while History is hidden
@@ -309,13 +309,13 @@ def test_history_is_read_again_only_when_it_changed(
 ) -> None:
     store(context, hand_worked())
     reads: list[int] = []
-    real = sessions.list_sessions
+    real = sessions.list_briefs
 
-    def counting(*args: object, **kwargs: object) -> list[SessionRecord]:
+    def counting(*args: object, **kwargs: object) -> list[SessionBrief]:
         reads.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sessions, "list_sessions", counting)
+    monkeypatch.setattr(sessions, "list_briefs", counting)
     view = open_history(window)
     assert reads == [1]
     window.show_page(window.start_view)
@@ -343,6 +343,77 @@ def test_history_is_read_again_only_when_it_changed(
     open_history(window)
     assert reads == [1, 1, 1]
     assert view.records[0].rating_after == 2
+
+
+def test_history_is_read_ahead_in_quiet_moments_and_not_in_a_session(
+    qtbot: QtBot, context: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store(context, hand_worked())
+    reads: list[int] = []
+    real = sessions.list_briefs
+
+    def counting(*args: object, **kwargs: object) -> list[SessionBrief]:
+        reads.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sessions, "list_briefs", counting)
+    window = MainWindow(context, clock)
+    qtbot.addWidget(window)
+    window.show()
+    # Shortly after start-up, with History never opened, the history is read.
+    qtbot.waitUntil(lambda: reads == [1], timeout=5000)
+    assert window.pages.currentWidget() is window.start_view
+    view = open_history(window)
+    assert reads == [1]  # opening only arranges what was read
+    assert view.list.count() == 10
+    assert view.header.current.figure.text() == "2"
+
+    # Never while a session runs: a read would cost the orb a frame.
+    window.start_session(minutes=5)
+    window._prepare_history()
+    assert reads == [1]
+    clock.advance(6 * 60)  # the session ends; a little later the new history is read
+    qtbot.waitUntil(lambda: not window.controller.active, timeout=5000)
+    qtbot.waitUntil(lambda: reads == [1, 1], timeout=5000)
+    open_history(window)
+    assert reads == [1, 1]
+    assert view.list.count() == 11
+    assert view.header.current.figure.text() == "3"
+
+
+def test_sessions_deleted_elsewhere_are_left_out_of_the_list(
+    qtbot: QtBot, window: MainWindow, context: Context
+) -> None:
+    start = at(20, 21) - timedelta(days=PAGE + 5)
+    listed = [record(start + timedelta(days=n), 900) for n in range(PAGE + 5)]
+    store(context, listed)
+    view = open_history(window)
+    assert view.list.remaining == 5
+    # The command line deletes one of the earlier sessions while History is open.
+    other = sqlite3.connect(context.paths.database, isolation_level=None)
+    try:
+        other.execute("DELETE FROM sessions WHERE id = ?", (listed[2].id,))
+    finally:
+        other.close()
+    qtbot.mouseClick(view.more_button, Qt.MouseButton.LeftButton)
+    ids = [view.list.item(row).data(Qt.ItemDataRole.UserRole) for row in range(view.list.count())]
+    assert ids == [r.id for r in reversed(listed) if r.id != listed[2].id]
+    assert not view.more_button.isVisible()
+
+
+def test_selecting_an_earlier_session_lists_down_to_it(
+    window: MainWindow, context: Context
+) -> None:
+    start = at(20, 21) - timedelta(days=PAGE + 30)
+    listed = [record(start + timedelta(days=n), 900) for n in range(PAGE + 30)]
+    store(context, listed)
+    view = open_history(window)
+    wanted = listed[-(PAGE + 11)]  # the 41st newest
+    view.list.select_id(wanted.id)
+    assert view.list.count() == PAGE + 11
+    assert view.list.currentRow() == PAGE + 10
+    assert view.list.current_id() == wanted.id
+    assert view.list.remaining == 19
 
 
 @OFFSCREEN_DIALOG
