@@ -178,7 +178,7 @@ def _run_window(
     tray = Tray(window, context.settings, window.clock, busy=lambda: window.controller.active)
     tray.start_requested.connect(start_tonight)
     tray.show_requested.connect(lambda: bring_forward(window))
-    window.settings_view.changed.connect(tray.setting_changed)
+    window.setting_changed.connect(tray.setting_changed)
 
     # Closing the window quits, as it always has, unless the tray is keeping a
     # bedtime reminder; "Quit" (Ctrl+Q or the tray menu) always quits.

@@ -9,12 +9,12 @@ sound problems never stop a session.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy is loaded only once a session makes sound
+    from rls_companion.core.sound import Block
 
-Source = Callable[[int, float], npt.NDArray[np.float32]]
+Source = Callable[[int, float], "Block"]
 """Called with (frames wanted, seconds of audio already queued ahead)."""
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,18 +23,23 @@ from rls_companion.core.session import Kind
 from rls_companion.storage import urge_progress
 from rls_companion.ui import theme as themes
 from rls_companion.ui.guide_controller import GuideController
-from rls_companion.ui.history_view import HistoryView
 from rls_companion.ui.session_controller import FADE_OUT_MS, SessionController
 from rls_companion.ui.session_view import SessionView
-from rls_companion.ui.settings_view import SettingsView
 from rls_companion.ui.start_view import StartView
 from rls_companion.ui.urge_controller import UrgeController
-from rls_companion.ui.welcome_view import WelcomeView
+
+if TYPE_CHECKING:
+    from rls_companion.ui.history_view import HistoryView
+    from rls_companion.ui.settings_view import SettingsView
+    from rls_companion.ui.welcome_view import WelcomeView
 
 PREPARE_HISTORY_AFTER_MS = 1500
+NAV_PAGES = ("Tonight", "History", "Settings")
 
 
 class MainWindow(QMainWindow):
+    setting_changed = Signal(str)  # a key changed in Settings
+
     def __init__(self, context: Context, clock: Clock, show_welcome: bool = False) -> None:
         super().__init__()
         self.context = context
@@ -42,6 +49,8 @@ class MainWindow(QMainWindow):
         self.resize(1000, 700)
         values = context.settings.values
         self.theme = themes.resolve(str(values["appearance.theme"]))
+        # Styled before any page exists, so no widget is polished twice.
+        self._style_application()
 
         self.controller = SessionController(context, clock, self)
         self.urges = UrgeController(self.controller, self._urge_target, self)
@@ -54,23 +63,14 @@ class MainWindow(QMainWindow):
             self.theme,
             bool(values["appearance.reduced_motion"]),
         )
-        self.history_view = HistoryView(context, clock, self.theme)
-        self.settings_view = SettingsView(context.settings)
-        self.welcome_view = WelcomeView()
-        self.welcome_view.first_session.connect(
-            lambda minutes: self.start_session(Kind.BEDTIME, minutes)
-        )
-        self.welcome_view.dismissed.connect(lambda: self.show_page(self.start_view))
+        # History, Settings and the welcome page are built when first needed:
+        # the window opens on Tonight sooner, and their modules load later.
+        self._history_view: HistoryView | None = None
+        self._settings_view: SettingsView | None = None
+        self._welcome_view: WelcomeView | None = None
         self.pages = QStackedWidget()
-        pages = (
-            self.start_view,
-            self.session_view,
-            self.history_view,
-            self.settings_view,
-            self.welcome_view,
-        )
-        for page in pages:
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.start_view)
+        self.pages.addWidget(self.session_view)
 
         self.nav = QWidget()
         nav_layout = QHBoxLayout(self.nav)
@@ -78,16 +78,12 @@ class MainWindow(QMainWindow):
         nav_layout.addStretch(1)
         self.nav_group = QButtonGroup(self)
         self.nav_buttons: dict[str, QPushButton] = {}
-        for name, page in (
-            ("Tonight", self.start_view),
-            ("History", self.history_view),
-            ("Settings", self.settings_view),
-        ):
+        for name in NAV_PAGES:
             button = QPushButton(name, self.nav)
             button.setProperty("role", "nav")
             button.setCheckable(True)
             button.setAccessibleName(f"Show {name}")
-            button.clicked.connect(lambda _=False, p=page: self.show_page(p))
+            button.clicked.connect(lambda _=False, n=name: self.show_page(self._nav_page(n)))
             self.nav_group.addButton(button)
             nav_layout.addWidget(button)
             self.nav_buttons[name] = button
@@ -104,9 +100,7 @@ class MainWindow(QMainWindow):
         self.start_view.kind_changed.connect(
             lambda: self.start_view.show_kind(self.context.settings.values)
         )
-        self.history_view.start_requested.connect(self.start_session)
         self.session_view.back_requested.connect(lambda: self.show_page(self.start_view))
-        self.settings_view.changed.connect(self._setting_changed)
         self.controller.ended.connect(lambda _state: self._refresh_history())
         # The history is read ahead in quiet moments (after start-up and after a
         # session), so that opening History only has to arrange and paint it.
@@ -139,7 +133,6 @@ class MainWindow(QMainWindow):
             key.activated.connect(lambda d=digit: self._digit(d))
             self.rating_keys.append(key)
 
-        self.apply_theme()
         self.show_page(self.welcome_view if show_welcome else self.start_view)
         notices = list(context.notices)
         settings = context.settings
@@ -154,23 +147,62 @@ class MainWindow(QMainWindow):
             )
         self.start_view.show_notices(notices)
 
+    # -- pages -----------------------------------------------------------
+    @property
+    def history_view(self) -> HistoryView:
+        if self._history_view is None:
+            from rls_companion.ui.history_view import HistoryView
+
+            view = HistoryView(self.context, self.clock, self.theme)
+            view.start_requested.connect(self.start_session)
+            self.pages.addWidget(view)
+            self._history_view = view
+        return self._history_view
+
+    @property
+    def settings_view(self) -> SettingsView:
+        if self._settings_view is None:
+            from rls_companion.ui.settings_view import SettingsView
+
+            view = SettingsView(self.context.settings)
+            view.changed.connect(self._setting_changed)
+            self.pages.addWidget(view)
+            self._settings_view = view
+        return self._settings_view
+
+    @property
+    def welcome_view(self) -> WelcomeView:
+        if self._welcome_view is None:
+            from rls_companion.ui.welcome_view import WelcomeView
+
+            view = WelcomeView()
+            view.first_session.connect(lambda minutes: self.start_session(Kind.BEDTIME, minutes))
+            view.dismissed.connect(lambda: self.show_page(self.start_view))
+            self.pages.addWidget(view)
+            self._welcome_view = view
+        return self._welcome_view
+
+    def _nav_page(self, name: str) -> QWidget:
+        if name == "History":
+            return self.history_view
+        if name == "Settings":
+            return self.settings_view
+        return self.start_view
+
     # -- navigation ------------------------------------------------------
     def show_page(self, page: QWidget) -> None:
         if page is self.start_view:
             self.start_view.refresh(self.context.settings.values, self.clock.now())
-        if page is self.history_view:
+        if page is self._history_view:
             self._refresh_history()
         self.pages.setCurrentWidget(page)
         in_session = page is self.session_view
-        self.nav.setVisible(not in_session and page is not self.welcome_view)
-        for name, view in (
-            ("Tonight", self.start_view),
-            ("History", self.history_view),
-            ("Settings", self.settings_view),
-        ):
-            if view is page:
+        welcome = page is self._welcome_view
+        self.nav.setVisible(not in_session and not welcome)
+        for name in NAV_PAGES:
+            if self.pages.currentWidget() is self._built(name):
                 self.nav_buttons[name].setChecked(True)
-        self.space.setEnabled(page in (self.start_view, self.session_view, self.welcome_view))
+        self.space.setEnabled(page is self.start_view or in_session or welcome)
         for key in (self.urge_key, self.move_key, self.skip, self.next_key):
             key.setEnabled(in_session)
         for key in self.rating_keys:
@@ -195,8 +227,17 @@ class MainWindow(QMainWindow):
             self.context.settings.set("session.kind", kind.value)
         self.start_session(kind, rating_before=self.start_view.rating.value())
 
+    def _built(self, name: str) -> QWidget | None:
+        """The page a navigation button shows, if it was built."""
+        return {
+            "Tonight": self.start_view,
+            "History": self._history_view,
+            "Settings": self._settings_view,
+        }[name]
+
     def _refresh_history(self) -> None:
-        self.history_view.refresh()
+        if self._history_view is not None:
+            self._history_view.refresh()
         self.prepare_history.start()
 
     def _prepare_history(self) -> None:
@@ -207,8 +248,8 @@ class MainWindow(QMainWindow):
     def _space(self) -> None:
         if self.pages.currentWidget() is self.start_view:
             self.start_chosen_session()
-        elif self.pages.currentWidget() is self.welcome_view:
-            self.welcome_view.begin_button.click()
+        elif self._welcome_view is not None and self.pages.currentWidget() is self._welcome_view:
+            self._welcome_view.begin_button.click()
         elif self.controller.active:
             self.controller.toggle_pause()
 
@@ -246,16 +287,21 @@ class MainWindow(QMainWindow):
     def _setting_changed(self, key: str) -> None:
         if key.startswith("appearance."):
             self.apply_theme()
+        self.setting_changed.emit(key)
 
     def apply_theme(self) -> None:
         values = self.context.settings.values
         self.theme = themes.resolve(str(values["appearance.theme"]))
+        self._style_application()
+        self.session_view.set_theme(self.theme, bool(values["appearance.reduced_motion"]))
+        if self._history_view is not None:
+            self._history_view.set_theme(self.theme)
+
+    def _style_application(self) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.setPalette(themes.palette(self.theme))
             app.setStyleSheet(themes.style_sheet(self.theme))
-        self.session_view.set_theme(self.theme, bool(values["appearance.reduced_motion"]))
-        self.history_view.set_theme(self.theme)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller.active:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -18,12 +19,14 @@ from rls_companion.context import Context
 from rls_companion.core import plan as plans
 from rls_companion.core.breathing import BreathPlan
 from rls_companion.core.clock import Clock
-from rls_companion.core.mixer import Moment, SessionMixer
 from rls_companion.core.records import SessionRecord, SessionState
 from rls_companion.core.session import Kind, RunState, SessionRun
-from rls_companion.core.sound import Block
 from rls_companion.storage import sessions
 from rls_companion.storage.recorder import CHECKPOINT_SECONDS, SessionRecorder
+
+if TYPE_CHECKING:  # numpy is loaded only once a session makes sound
+    from rls_companion.core.mixer import Moment, SessionMixer
+    from rls_companion.core.sound import Block
 
 log = logging.getLogger(__name__)
 
@@ -143,13 +146,9 @@ class SessionController(QObject):
         return self.run is not None and self.run.active
 
     # -- internals -------------------------------------------------------
-    def _moment(self) -> Moment:
-        run = self.run
-        if run is None:
-            return Moment(0.0, 0.0, False)
-        return Moment(run.practice_seconds(), run.position(), run.state is RunState.RUNNING)
-
     def _start_sound(self) -> None:
+        from rls_companion.core.mixer import Moment, SessionMixer
+
         values = self.context.settings.values
         assert self.plan is not None and self.run is not None
         choice = choose_sink(str(values["audio.backend"]), self, self._sound_failed)
@@ -167,9 +166,15 @@ class SessionController(QObject):
         )
         mixer, lock = self._mixer, self._sound_lock
 
+        def moment() -> Moment:
+            run = self.run
+            if run is None:
+                return Moment(0.0, 0.0, False)
+            return Moment(run.practice_seconds(), run.position(), run.state is RunState.RUNNING)
+
         def source(frames: int, lead: float) -> Block:
             with lock:
-                return mixer.pull(frames, self._moment(), lead)
+                return mixer.pull(frames, moment(), lead)
 
         self._sink.start(source)
         if choice.notice:

@@ -29,8 +29,6 @@ import itertools
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -552,23 +550,3 @@ def test_keyboard_reaches_the_list_deletes_and_undoes(
     qtbot.keyClick(view.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert sessions.get_session(context.db, chosen) is not None
     assert view.list.current_id() == chosen
-
-
-def test_qtcharts_is_not_loaded_when_the_window_opens() -> None:
-    code = (
-        "import sys\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "from rls_companion.context import open_context\n"
-        "from rls_companion.core.clock import SystemClock\n"
-        "from rls_companion.ui.main_window import MainWindow\n"
-        "app = QApplication([])\n"
-        "context = open_context()\n"
-        "window = MainWindow(context, SystemClock())\n"
-        "window.show()\n"
-        "app.processEvents()\n"
-        "print('PySide6.QtCharts' in sys.modules)\n"
-        "window.close()\n"
-        "context.close()\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
