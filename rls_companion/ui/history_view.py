@@ -215,6 +215,7 @@ class HistoryView(QWidget):
         opening the page later only arranges and paints what was read.
         """
         if not self.isVisible():
+            self.ensurePolished()  # styles every part now rather than when first shown
             self._read_if_changed()
             if self.records and self._listed != self._version:
                 self._list(self.records)

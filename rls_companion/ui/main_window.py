@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -33,7 +33,11 @@ if TYPE_CHECKING:
     from rls_companion.ui.settings_view import SettingsView
     from rls_companion.ui.welcome_view import WelcomeView
 
-PREPARE_HISTORY_AFTER_MS = 1500
+# History is built and read ahead this long after the window first shows, and
+# after a session (once its sound has faded): quiet moments, so that opening
+# History later only has to arrange and paint it.
+PREPARE_HISTORY_AFTER_SHOW_MS = 300
+PREPARE_HISTORY_AFTER_SESSION_MS = 1500
 NAV_PAGES = ("Tonight", "History", "Settings")
 
 
@@ -102,13 +106,10 @@ class MainWindow(QMainWindow):
         )
         self.session_view.back_requested.connect(lambda: self.show_page(self.start_view))
         self.controller.ended.connect(lambda _state: self._refresh_history())
-        # The history is read ahead in quiet moments (after start-up and after a
-        # session), so that opening History only has to arrange and paint it.
         self.prepare_history = QTimer(self)
         self.prepare_history.setSingleShot(True)
-        self.prepare_history.setInterval(PREPARE_HISTORY_AFTER_MS)
         self.prepare_history.timeout.connect(self._prepare_history)
-        self.prepare_history.start()
+        self._shown_once = False
         self.installEventFilter(self.session_view)
 
         self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
@@ -238,7 +239,7 @@ class MainWindow(QMainWindow):
     def _refresh_history(self) -> None:
         if self._history_view is not None:
             self._history_view.refresh()
-        self.prepare_history.start()
+        self.prepare_history.start(PREPARE_HISTORY_AFTER_SESSION_MS)
 
     def _prepare_history(self) -> None:
         if not self.controller.active:  # never while a session animates
@@ -302,6 +303,12 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             app.setPalette(themes.palette(self.theme))
             app.setStyleSheet(themes.style_sheet(self.theme))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.prepare_history.start(PREPARE_HISTORY_AFTER_SHOW_MS)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller.active:
