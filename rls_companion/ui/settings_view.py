@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -26,6 +27,8 @@ from rls_companion.storage.settings_file import SettingsFile
 
 # The sections this window edits; the others are set from the command line
 # until their screens exist.
+SPIN_TEXT_INSET = 9  # px, as the padding of the other fields
+
 SECTION_TITLES = {
     "breathing": "BREATHING",
     "session": "SESSION",
@@ -138,7 +141,6 @@ class SettingsView(QWidget):
             spin.setRange(int(spec.minimum or 0), int(spec.maximum or 0))
             spin.setValue(int(value))
             spin.setKeyboardTracking(False)
-            spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
             spin.valueChanged.connect(lambda v, k=spec.key: self._apply(k, v))
             editor = spin
         else:
@@ -148,9 +150,13 @@ class SettingsView(QWidget):
             dspin.setRange(float(spec.minimum or 0), float(spec.maximum or 0))
             dspin.setValue(float(value))
             dspin.setKeyboardTracking(False)
-            dspin.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
             dspin.valueChanged.connect(lambda v, k=spec.key: self._apply(k, v))
             editor = dspin
+        if isinstance(editor, QAbstractSpinBox):
+            # Qt lays a styled spin box's text out flush with its border (and,
+            # without arrow buttons, one pixel wide: the arrows are styled to
+            # nothing instead); this inset matches the other fields.
+            editor.lineEdit().setTextMargins(SPIN_TEXT_INSET, 0, SPIN_TEXT_INSET, 0)
         editor.setAccessibleName(spec.label)
         editor.setToolTip(f"{spec.key}: {spec.describe_range()}")
         return editor

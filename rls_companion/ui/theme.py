@@ -147,6 +147,9 @@ def style_sheet(t: Theme) -> str:
         border: 1px solid {t.faint}; border-radius: 8px; padding: 5px 10px; min-width: 150px; }}
     QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus {{
         border-color: {t.accent}; }}
+    QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 0; border: none; }}
+    QAbstractSpinBox QLineEdit {{ background: transparent; border: none; padding: 0;
+        min-width: 0; }}
     QComboBox QAbstractItemView {{ background: {t.surface}; color: {t.text};
         selection-background-color: {t.raised}; selection-color: {t.text}; }}
     QCheckBox {{ spacing: 10px; background: transparent; }}

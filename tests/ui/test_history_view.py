@@ -111,6 +111,19 @@ def store(context: Context, records: list[SessionRecord]) -> None:
         sessions.insert_session(context.db, one)
 
 
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one each time the history is read (the real read)."""
+    reads: list[int] = []
+    real = sessions.list_briefs
+
+    def counting(*args: object, **kwargs: object) -> list[SessionBrief]:
+        reads.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sessions, "list_briefs", counting)
+    return reads
+
+
 def open_history(window: MainWindow) -> HistoryView:
     window.show_page(window.history_view)
     return window.history_view
@@ -283,14 +296,7 @@ def test_a_long_history_is_listed_a_page_at_a_time(
 def test_history_is_read_once_per_visit_and_not_while_hidden(
     window: MainWindow, context: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads: list[int] = []
-    real = sessions.list_briefs
-
-    def counting(*args: object, **kwargs: object) -> list[SessionBrief]:
-        reads.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(sessions, "list_briefs", counting)
+    reads = count_reads(monkeypatch)
     window.start_session(minutes=5)
     clock.advance(60)
     window.controller.stop()  # the session ends while History is hidden
@@ -306,14 +312,7 @@ def test_history_is_read_again_only_when_it_changed(
     window: MainWindow, context: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store(context, hand_worked())
-    reads: list[int] = []
-    real = sessions.list_briefs
-
-    def counting(*args: object, **kwargs: object) -> list[SessionBrief]:
-        reads.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(sessions, "list_briefs", counting)
+    reads = count_reads(monkeypatch)
     view = open_history(window)
     assert reads == [1]
     window.show_page(window.start_view)
@@ -347,14 +346,7 @@ def test_history_is_read_ahead_in_quiet_moments_and_not_in_a_session(
     qtbot: QtBot, context: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store(context, hand_worked())
-    reads: list[int] = []
-    real = sessions.list_briefs
-
-    def counting(*args: object, **kwargs: object) -> list[SessionBrief]:
-        reads.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(sessions, "list_briefs", counting)
+    reads = count_reads(monkeypatch)
     window = MainWindow(context, clock)
     qtbot.addWidget(window)
     window.show()

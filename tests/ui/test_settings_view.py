@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtWidgets import QComboBox, QSpinBox
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from rls_companion.core import settings as schema
@@ -77,3 +77,19 @@ def test_custom_only_settings_are_greyed_out_until_custom_is_chosen(window: Main
     pattern.setCurrentIndex(pattern.findData("custom"))
     assert ratio.isEnabled()
     assert not view.editors["breathing.ramp_minutes"].isEnabled()
+
+
+def test_number_fields_show_their_values_with_room_to_read_them(window: MainWindow) -> None:
+    # The window's style sheet once left a spin box's text field one pixel wide.
+    view = window.settings_view
+    window.show_page(view)
+    spins = [e for e in view.editors.values() if isinstance(e, QAbstractSpinBox)]
+    assert len(spins) >= 8
+    for spin in spins:
+        field = spin.findChild(QLineEdit)
+        assert field is not None
+        assert field.text() == spin.text() != ""
+        assert field.width() >= spin.width() - 2 * 2  # all but the border
+        margins = field.textMargins()
+        room = field.width() - margins.left() - margins.right()
+        assert room >= field.fontMetrics().horizontalAdvance(field.text())
