@@ -8,9 +8,12 @@ the same structure; "system" follows the desktop's light or dark preference.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+from rls_companion.core.guidance import assets_dir
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,11 @@ def palette(theme: Theme) -> QPalette:
     return pal
 
 
+def chevron(theme: Theme) -> Path:
+    """The drop-down arrow of choice fields, drawn in the theme's muted colour."""
+    return assets_dir() / "ui" / f"chevron-{theme.name}.svg"
+
+
 def style_sheet(t: Theme) -> str:
     return f"""
     QWidget {{ background: {t.background}; color: {t.text}; font-size: 15px; }}
@@ -148,6 +156,8 @@ def style_sheet(t: Theme) -> str:
     QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus {{
         border-color: {t.accent}; }}
     QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 0; border: none; }}
+    QComboBox::drop-down {{ border: none; background: transparent; width: 30px; }}
+    QComboBox::down-arrow {{ image: url("{chevron(t)}"); width: 12px; height: 8px; }}
     QAbstractSpinBox QLineEdit {{ background: transparent; border: none; padding: 0;
         min-width: 0; }}
     QComboBox QAbstractItemView {{ background: {t.surface}; color: {t.text};
