@@ -156,8 +156,10 @@ def _run_window(
             reader.recv(64)
         if caught:
             log.info("signal %s: saving and closing", caught[-1])
+            sounding = window.controller.active
             window.controller.interrupt()
-            QTimer.singleShot(FADE_OUT_MS, app.quit)
+            # Only a session's sound needs the time to fade out.
+            QTimer.singleShot(FADE_OUT_MS if sounding else 0, app.quit)
 
     notifier.activated.connect(on_signal)
 
