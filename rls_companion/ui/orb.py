@@ -48,10 +48,14 @@ class OrbGeometry:
     radius: float
     strength: float  # brightness 0..1, fades included
 
-    @property
-    def bounds(self) -> QRectF:
-        """Everything the orb, its halo and the urge ring may touch."""
-        reach = max(self.r_max * HALO_SCALE, self.r_max * RING_SCALE) + 4.0
+    def change_from(self, radius: float, ring: bool) -> QRectF:
+        """What moving from an orb of `radius` to this one repaints: the larger
+        of the two halos (and the urge ring, if one is drawn), not the largest
+        the orb can grow, so a small orb costs a small repaint."""
+        reach = max(self.radius, radius) * HALO_SCALE
+        if ring:
+            reach = max(reach, self.r_max * RING_SCALE)
+        reach += 4.0  # antialiased edges and the ring's pen
         return QRectF(self.center.x() - reach, self.center.y() - reach, 2 * reach, 2 * reach)
 
 

@@ -8,8 +8,8 @@ minimized it does not repaint at all.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -37,6 +37,11 @@ URGE_AFTERGLOW_SECONDS = 6.0
 RESETTLE_DIM = 0.25
 
 
+def covers(region: QRegion, rect: QRect) -> bool:
+    """Whether `region` holds all of `rect` (QRegion.contains only says they overlap)."""
+    return QRegion(rect).subtracted(region).isEmpty()
+
+
 class OrbCanvas(QWidget):
     def __init__(self, view: SessionView) -> None:
         super().__init__(view)
@@ -53,8 +58,7 @@ class OrbCanvas(QWidget):
         paint_frame(painter, QRectF(self.rect()), self._view.theme, frame)
         painter.end()
         self.frames_painted += 1
-        full = event.region().contains(self.rect())
-        self._view.after_paint(frame, full)
+        self._view.after_paint(frame, event.region())
 
 
 class SessionView(QWidget):
@@ -77,6 +81,7 @@ class SessionView(QWidget):
         self.reduced_motion = reduced_motion
         self._phase_name = ""
         self._painted_keys: tuple[tuple[object, ...], tuple[object, ...]] | None = None
+        self._painted_radius = 0.0  # of the orb last painted
         self._wake_timer = QTimer(self)
         self._wake_timer.setSingleShot(True)
         self._wake_timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -227,15 +232,27 @@ class SessionView(QWidget):
             return (ending_words(result[0], result[1]), SAFETY_LINE)
         return ()
 
-    def after_paint(self, frame: Frame, full: bool = True) -> None:
-        """Remember what is on screen and decide when it next needs to change."""
+    def after_paint(self, frame: Frame, region: QRegion) -> None:
+        """Remember what is on screen and decide when it next needs to change.
+
+        A paint may cover only part of the canvas (an orb step, or the window
+        system exposing a corner): only what it covered is taken as shown.
+        """
+        rect = QRectF(self.canvas.rect())
+        full = covers(region, self.canvas.rect())
+        orb = orb_geometry(rect, frame)
+        wiped = orb.change_from(self._painted_radius, frame.urge_progress is not None)
+        if full or covers(region, wiped.toAlignedRect()):
+            self._painted_radius = orb.radius
+        else:  # parts of a larger orb may still show
+            self._painted_radius = max(self._painted_radius, orb.radius)
         name = f"{frame.breath.phase.value}"
         if name != self._phase_name:
             self._phase_name = name
             self.canvas.setAccessibleDescription(
                 "Paused" if frame.paused else frame.breath.phase.value.replace("_", " ")
             )
-        orb_key, text_key = frame_keys(QRectF(self.canvas.rect()), frame)
+        orb_key, text_key = frame_keys(rect, frame)
         if not full and self._painted_keys is not None:
             text_key = self._painted_keys[1]  # the words were not repainted
         self._painted_keys = (orb_key, text_key)
@@ -276,7 +293,9 @@ class SessionView(QWidget):
         if text_key != self._painted_keys[1]:
             self.canvas.update()
         elif orb_key != self._painted_keys[0]:
-            self.canvas.update(orb_geometry(rect, frame).bounds.toAlignedRect())
+            orb = orb_geometry(rect, frame)
+            ring = frame.urge_progress is not None
+            self.canvas.update(orb.change_from(self._painted_radius, ring).toAlignedRect())
         else:
             self._schedule()
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fakes import FakeClock
+from PySide6.QtCore import QRect, QRectF
+from PySide6.QtGui import QImage, QRegion
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from rls_companion.core.breathing import Phase
 from rls_companion.ui.main_window import MainWindow
+from rls_companion.ui.orb import Frame, orb_geometry
+from rls_companion.ui.session_view import covers
 
 
 def _next_wake_ms(window: MainWindow) -> int | None:
@@ -85,3 +91,75 @@ def test_fade_reaches_dark_at_the_end(qtbot: QtBot, window: MainWindow, clock: F
     frame = view.current_frame()
     assert frame is not None and frame.fade < 0.001
     assert frame.stage_title == "Wind down"
+
+
+def orb_square_on_screen(window: MainWindow) -> Callable[[], QImage]:
+    """What the screen shows of the square the orb can reach: there nothing
+    else changes between repaints (elsewhere the progress line may lag by its
+    3 px step)."""
+    canvas = window.session_view.canvas
+    frame = window.session_view.current_frame()
+    assert frame is not None
+    orb = orb_geometry(QRectF(canvas.rect()), frame)
+    square = orb.change_from(orb.r_max, ring=True).toAlignedRect()
+    square.moveTopLeft(canvas.mapTo(window, square.topLeft()))
+    return lambda: window.screen().grabWindow(window.winId()).toImage().copy(square)
+
+
+def test_orb_steps_repaint_only_around_the_orb_and_leave_no_trace(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    """Frame by frame through whole breaths, what is on screen after the orb's
+    small repaints is exactly what a full repaint of the same moment shows."""
+    window.start_session(minutes=10)
+    view = window.session_view
+    canvas = view.canvas
+    canvas.repaint()
+    partial: list[int] = []  # areas of the repaints that were not the whole canvas
+    record = view.after_paint
+
+    def noting(frame: Frame, region: QRegion) -> None:
+        if not covers(region, canvas.rect()):
+            partial.append(region.boundingRect().width() * region.boundingRect().height())
+        record(frame, region)
+
+    view.after_paint = noting  # type: ignore[method-assign]
+
+    on_screen = orb_square_on_screen(window)
+    compared = 0
+    for step in range(1, 61):  # 30 s in steps of a late frame: three breaths
+        clock.advance(0.5)
+        view._request_frame()
+        QApplication.processEvents()
+        if step % 5 == 0:
+            shown = on_screen()
+            canvas.repaint()  # the same moment, painted whole
+            assert on_screen() == shown, f"after {step / 2:.1f} s"
+            compared += 1
+    assert compared == 12
+    assert len(partial) >= 15  # a third of the steps repainted only around the orb
+    whole = canvas.width() * canvas.height()
+    assert max(partial) < whole / 2  # and never more than the orb's square
+    assert min(partial) < 0.6 * max(partial)  # a small orb repaints a smaller square
+
+
+def test_after_a_small_expose_the_next_orb_step_still_clears_a_larger_orb(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    window.start_session(minutes=10)
+    view = window.session_view
+    canvas = view.canvas
+    on_screen = orb_square_on_screen(window)
+    clock.advance(4.0)  # the top of the first inhale: the largest orb
+    canvas.repaint()
+    largest = view._painted_radius
+    clock.advance(5.0)  # well into the exhale: a much smaller orb
+    canvas.repaint(QRect(0, 0, 40, 40))  # the window system exposes a corner only
+    assert view._painted_radius == largest  # the large orb still shows around it
+    clock.advance(0.1)
+    view._request_frame()
+    QApplication.processEvents()
+    assert view._painted_radius < 0.8 * largest
+    shown = on_screen()
+    canvas.repaint()
+    assert on_screen() == shown
