@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QEvent, QLocale, QPoint, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QLocale, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QHelpEvent,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
@@ -47,6 +48,8 @@ def count_words(count: int, one: str, many: str) -> str:
 
 
 class NightCalendar(QWidget):
+    night_chosen = Signal(object)  # the date of a night with practice that was clicked
+
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme
@@ -57,6 +60,7 @@ class NightCalendar(QWidget):
         self.setAccessibleName("Calendar of nights")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(int(LEFT + MIN_CALENDAR_WEEKS * 12))
+        self.setMouseTracking(True)  # a hand over the nights that can be opened
 
     # -- data ----------------------------------------------------------------
     def set_nights(
@@ -222,6 +226,26 @@ class NightCalendar(QWidget):
         painter.drawText(
             QRectF(x + size + 7, y - 4, 200, size + 8), Qt.AlignmentFlag.AlignVCenter, others[2]
         )
+
+    # -- choosing a night ------------------------------------------------------------
+    def _with_practice(self, point: QPoint) -> Night | None:
+        night = self.night_at(point)
+        return night if night is not None and night.seconds > 0 else None
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        over = self._with_practice(event.position().toPoint())
+        shape = Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.ArrowCursor
+        if self.cursor().shape() != shape:
+            self.setCursor(shape)
+        super().mouseMoveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        night = self._with_practice(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and night is not None:
+            self.night_chosen.emit(night.night)
+            event.accept()
+            return
+        super().mousePressEvent(event)
 
     # -- tooltips ------------------------------------------------------------------
     def event(self, event: QEvent) -> bool:

@@ -14,7 +14,7 @@ changed, and is left out while the urge timer is off.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +37,7 @@ from rls_companion.core.clock import Clock
 from rls_companion.core.describe import when
 from rls_companion.core.history_summary import Night, summarise
 from rls_companion.core.records import SessionBrief, SessionRecord, brief
-from rls_companion.core.streaks import StreakRules
+from rls_companion.core.streaks import StreakRules, night_of
 from rls_companion.storage import sessions, urge_history
 from rls_companion.storage.urge_progress import config_from
 from rls_companion.ui import history_export
@@ -120,6 +120,7 @@ class HistoryView(QWidget):
         self.nights_card = Card(theme, page)
         self.nights_card.body.addWidget(section("NIGHTS", self.nights_card))
         self.calendar = NightCalendar(theme, self.nights_card)
+        self.calendar.night_chosen.connect(self.show_night)
         self.nights_card.body.addSpacing(6)
         self.nights_card.body.addWidget(self.calendar)
         self.delete_button = QPushButton("Delete session…", page)
@@ -324,6 +325,16 @@ class HistoryView(QWidget):
             self.column.insertWidget(self.column.indexOf(self._charts()) + 1, self.urge_chart)
         self.urge_chart.show_nights(nights, self._urges[1])
         self.urge_chart.show()
+
+    def show_night(self, night: date) -> None:
+        """Select the latest session of a night in the list (the others of that
+        night follow it), bringing it into view."""
+        rules = self.rules()
+        chosen = next((b for b in self.records if night_of(b.started_at, rules) == night), None)
+        if chosen is not None:
+            self.list.select_id(chosen.id)
+            self._update_more()
+            self.list.setFocus()
 
     def _show_more(self) -> None:
         first_new = self.list.count()

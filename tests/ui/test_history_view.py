@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 from fakes import FakeClock
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -542,3 +542,31 @@ def test_keyboard_reaches_the_list_deletes_and_undoes(
     qtbot.keyClick(view.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert sessions.get_session(context.db, chosen) is not None
     assert view.list.current_id() == chosen
+
+
+def test_clicking_a_night_in_the_calendar_selects_its_sessions(
+    qtbot: QtBot, window: MainWindow, context: Context
+) -> None:
+    records = hand_worked()
+    store(context, records)
+    view = open_history(window)
+    calendar = view.calendar
+
+    def centre_of(night: date) -> QPoint:
+        index = [n.night for n in calendar.shown_nights()].index(night)
+        return calendar.cell_rect(index, calendar.grid()).center().toPoint()
+
+    # Wed 18 Nov had two short sessions (22:00 and 22:30): the later one is
+    # selected, and the earlier one follows it in the list.
+    qtbot.mouseClick(calendar, Qt.MouseButton.LeftButton, pos=centre_of(date(2026, 11, 18)))
+    assert view.list.current_id() == records[6].id
+    assert view.list.item(view.list.currentRow() + 1).data(Qt.ItemDataRole.UserRole) == (
+        records[5].id
+    )
+    assert view.list.hasFocus()
+    # The session of 01:30 on Fri 20 Nov belongs to the night of Thu 19 Nov, after its 23:00 one.
+    qtbot.mouseClick(calendar, Qt.MouseButton.LeftButton, pos=centre_of(date(2026, 11, 19)))
+    assert view.list.current_id() == records[8].id
+    # A night without practice has nothing to show: the selection stays.
+    qtbot.mouseClick(calendar, Qt.MouseButton.LeftButton, pos=centre_of(date(2026, 11, 17)))
+    assert view.list.current_id() == records[8].id
