@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time as systime
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,3 +33,15 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / "config"))
     yield folder
+
+
+@pytest.fixture
+def new_york_computer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The computer's own time zone (local time, as the reminder reads it) is New York."""
+    if not hasattr(systime, "tzset") or sys.platform == "win32":
+        pytest.skip("the time zone of the process can be changed only on Unix")
+    monkeypatch.setenv("TZ", "America/New_York")
+    systime.tzset()
+    yield
+    monkeypatch.undo()
+    systime.tzset()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import time as systime
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -158,17 +155,6 @@ def test_southern_hemisphere() -> None:
     assert nxt is not None
     assert local(nxt, SYDNEY).replace(tzinfo=None) == datetime(2026, 10, 4, 21, 45)
     assert nxt.utcoffset() == timedelta(hours=11)
-
-
-@pytest.fixture
-def new_york_computer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    if not hasattr(systime, "tzset") or sys.platform == "win32":
-        pytest.skip("the time zone of the process can be changed only on Unix")
-    monkeypatch.setenv("TZ", "America/New_York")
-    systime.tzset()
-    yield
-    monkeypatch.undo()
-    systime.tzset()
 
 
 @pytest.mark.usefixtures("new_york_computer")

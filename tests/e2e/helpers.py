@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
+
+import pytest
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, interval: float = 0.2) -> bool:
@@ -37,3 +40,33 @@ def history(command: list[str], env: dict[str, str]) -> list[dict[str, Any]]:
 
 def cli(command: list[str], env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*command, *args], env=env, capture_output=True, text=True, timeout=30)
+
+
+def launch_session(
+    command: list[str], env: dict[str, str], minutes: float
+) -> subprocess.Popen[bytes]:
+    """The app, started with a session of `minutes` (its output kept for the checks)."""
+    return subprocess.Popen(
+        [*command, "--start", "--minutes", f"{minutes:g}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def newest_session(command: list[str], env: dict[str, str]) -> dict[str, Any] | None:
+    """The newest session in the history, once there is one."""
+    sessions = history(command, env)
+    return sessions[0] if sessions else None
+
+
+def sink_backends() -> list[object]:
+    """The sound outputs to run a test on: simpleaudio only when its extra is installed."""
+    missing = importlib.util.find_spec("simpleaudio") is None
+    return [
+        "qt",
+        pytest.param(
+            "simpleaudio",
+            marks=pytest.mark.skipif(missing, reason="the simpleaudio extra is not installed"),
+        ),
+    ]

@@ -10,9 +10,7 @@ silence; the history must show the session completed.
 
 from __future__ import annotations
 
-import importlib.util
 import signal
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +27,8 @@ from audio_analysis import (
     trim_silence,
 )
 from conftest import Pulse
-from helpers import cli, history, wait_for
-from test_session_e2e import FATAL_WORDS, RATE, _record, _started
+from helpers import cli, history, launch_session, newest_session, sink_backends, wait_for
+from test_session_e2e import FATAL_WORDS, RATE, _record
 
 pytestmark = pytest.mark.e2e
 
@@ -50,22 +48,11 @@ SILENCE_DBFS = -60.0
 FADE_DROP_DB = 12.0
 
 
-def _backends() -> list[object]:
-    missing = importlib.util.find_spec("simpleaudio") is None
-    return [
-        "qt",
-        pytest.param(
-            "simpleaudio",
-            marks=pytest.mark.skipif(missing, reason="the simpleaudio extra is not installed"),
-        ),
-    ]
-
-
 def _rms_db(samples: np.ndarray) -> float:
     return float(10.0 * np.log10(np.mean(np.square(samples)) + 1e-30))
 
 
-@pytest.mark.parametrize("backend", _backends())
+@pytest.mark.parametrize("backend", sink_backends())
 def test_bedtime_session_sounds_right_through_each_output(
     backend: str, tmp_path: Path, command: list[str], app_env: dict[str, str], pulse: Pulse
 ) -> None:
@@ -75,14 +62,9 @@ def test_bedtime_session_sounds_right_through_each_output(
 
     recording = tmp_path / "monitor.raw"
     recorder = _record(pulse, recording)
-    app = subprocess.Popen(
-        [*command, "--start", "--minutes", str(MINUTES)],
-        env=app_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    app = launch_session(command, app_env, MINUTES)
     try:
-        assert wait_for(lambda: _started(command, app_env) is not None, timeout=30)
+        assert wait_for(lambda: newest_session(command, app_env) is not None, timeout=30)
         assert wait_for(
             lambda: history(command, app_env)[0]["completed"] is True,
             timeout=MINUTES * 60 + 40,

@@ -8,7 +8,6 @@ again once an output appears. Each restart of the sound fades in.
 
 from __future__ import annotations
 
-import importlib.util
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -27,24 +26,13 @@ from audio_analysis import (
     trim_silence,
 )
 from conftest import Pulse, pulse_server
-from helpers import cli, history, wait_for
-from test_session_e2e import FATAL_WORDS, RATE, _record, _started
+from helpers import cli, history, launch_session, newest_session, sink_backends, wait_for
+from test_session_e2e import FATAL_WORDS, RATE, _record
 
 pytestmark = pytest.mark.e2e
 
 GONE = "rls_gone"
 NOTICE = "The session goes on silently"
-
-
-def _backends() -> list[object]:
-    missing = importlib.util.find_spec("simpleaudio") is None
-    return [
-        "qt",
-        pytest.param(
-            "simpleaudio",
-            marks=pytest.mark.skipif(missing, reason="the simpleaudio extra is not installed"),
-        ),
-    ]
 
 
 def _module_of(pulse: Pulse, sink: str) -> str:
@@ -60,7 +48,7 @@ def _log(env: dict[str, str]) -> str:
 
 
 def _seconds_since_start(command: list[str], env: dict[str, str]) -> float:
-    session = _started(command, env)
+    session = newest_session(command, env)
     assert session is not None
     started = datetime.fromisoformat(str(session["started_at"]))
     return (datetime.now(started.tzinfo) - started).total_seconds()
@@ -149,7 +137,7 @@ def gone_sink(pulse: Pulse) -> Iterator[str]:
         pulse.pactl("set-default-sink", pulse.sink)
 
 
-@pytest.mark.parametrize("backend", _backends())
+@pytest.mark.parametrize("backend", sink_backends())
 def test_sound_moves_to_the_output_that_is_left(
     backend: str,
     tmp_path: Path,
@@ -163,14 +151,9 @@ def test_sound_moves_to_the_output_that_is_left(
     survivor = tmp_path / "survivor.raw"
     with _kept_running(pulse, pulse.sink):
         recorder = _record(pulse, survivor)
-        app = subprocess.Popen(
-            [*command, "--start", "--minutes", "5"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        app = launch_session(command, env, 5)
         try:
-            assert wait_for(lambda: _started(command, env) is not None, timeout=30)
+            assert wait_for(lambda: newest_session(command, env) is not None, timeout=30)
             _sleep(6)
             pulse.pactl("unload-module", _module_of(pulse, gone_sink))
             lost_at = _seconds_since_start(command, env)
@@ -190,7 +173,7 @@ def test_sound_moves_to_the_output_that_is_left(
     _assert_breath_tone(survivor, at_least_seconds=5.0, onset_judged=False)
 
 
-@pytest.mark.parametrize("backend", _backends())
+@pytest.mark.parametrize("backend", sink_backends())
 def test_without_any_output_the_session_goes_on_and_sound_comes_back(
     backend: str,
     tmp_path: Path,
@@ -205,14 +188,9 @@ def test_without_any_output_the_session_goes_on_and_sound_comes_back(
         # PULSE_SINK would tie ALSA's stream to the sink that goes away.
         env = {**app_env, **only.env()}
         del env["PULSE_SINK"]
-        app = subprocess.Popen(
-            [*command, "--start", "--minutes", "5"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        app = launch_session(command, env, 5)
         try:
-            assert wait_for(lambda: _started(command, env) is not None, timeout=30)
+            assert wait_for(lambda: newest_session(command, env) is not None, timeout=30)
             assert wait_for(lambda: "streaming" in _log(env), timeout=10)
             _sleep(4)
             only.pactl("unload-module", _module_of(only, "rls_only"))

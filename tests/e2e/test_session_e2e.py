@@ -21,7 +21,7 @@ from audio_analysis import (
     trim_silence,
 )
 from conftest import Pulse
-from helpers import cli, history, wait_for
+from helpers import cli, history, launch_session, newest_session, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -46,24 +46,14 @@ def _record(pulse: Pulse, path: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def _started(command: list[str], env: dict[str, str]) -> dict[str, object] | None:
-    sessions = history(command, env)
-    return sessions[0] if sessions else None
-
-
 def test_one_minute_session_sounds_right_and_is_saved(
     tmp_path: Path, command: list[str], app_env: dict[str, str], pulse: Pulse
 ) -> None:
     recording = tmp_path / "monitor.raw"
     recorder = _record(pulse, recording)
-    app = subprocess.Popen(
-        [*command, "--start", "--minutes", "1"],
-        env=app_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    app = launch_session(command, app_env, 1)
     try:
-        assert wait_for(lambda: _started(command, app_env) is not None, timeout=30)
+        assert wait_for(lambda: newest_session(command, app_env) is not None, timeout=30)
         assert wait_for(
             lambda: history(command, app_env)[0]["completed"] is True, timeout=90, interval=1.0
         )
@@ -122,8 +112,8 @@ def test_kill_9_leaves_an_interrupted_record(command: list[str], app_env: dict[s
         stderr=subprocess.DEVNULL,
     )
     try:
-        assert wait_for(lambda: _started(command, app_env) is not None, timeout=30)
-        session = _started(command, app_env)
+        assert wait_for(lambda: newest_session(command, app_env) is not None, timeout=30)
+        session = newest_session(command, app_env)
         assert session is not None
         started = datetime.fromisoformat(str(session["started_at"]))
         # Run long enough for several checkpoints, then kill without warning.
@@ -147,8 +137,8 @@ def test_sigterm_saves_the_session_as_interrupted_and_exits_0(
     app = subprocess.Popen(
         [*command, "--start"], env=app_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    assert wait_for(lambda: _started(command, app_env) is not None, timeout=30)
-    session = _started(command, app_env)
+    assert wait_for(lambda: newest_session(command, app_env) is not None, timeout=30)
+    session = newest_session(command, app_env)
     assert session is not None
     started = datetime.fromisoformat(str(session["started_at"]))
     wait_for(lambda: (datetime.now(started.tzinfo) - started).total_seconds() > 7.5, timeout=20)
@@ -211,7 +201,7 @@ def test_quitting_from_the_keyboard_mid_session_saves_and_exits_cleanly(
     try:
         _focus_window(app_env)
         subprocess.run(["xdotool", "key", "space"], env=app_env, check=True, timeout=10)
-        assert wait_for(lambda: _started(command, app_env) is not None, timeout=30)
+        assert wait_for(lambda: newest_session(command, app_env) is not None, timeout=30)
         subprocess.run(["xdotool", "key", "ctrl+q"], env=app_env, check=True, timeout=10)
         _out, err = app.communicate(timeout=30)
     finally:

@@ -6,8 +6,8 @@ import subprocess
 from datetime import datetime
 
 import pytest
-from helpers import history, wait_for
-from test_session_e2e import _focus_window, _started
+from helpers import history, launch_session, newest_session, wait_for
+from test_session_e2e import _focus_window
 
 pytestmark = pytest.mark.e2e
 
@@ -29,15 +29,10 @@ def test_urges_marked_with_keys_are_recorded(command: list[str], app_env: dict[s
         timeout=30,
     )
     assert set_target.returncode == 0
-    app = subprocess.Popen(
-        [*command, "--start", "--minutes", "5"],
-        env=app_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    app = launch_session(command, app_env, 5)
     try:
         _focus_window(app_env)
-        assert wait_for(lambda: _started(command, app_env) is not None, timeout=30)
+        assert wait_for(lambda: newest_session(command, app_env) is not None, timeout=30)
         _key(app_env, "u")
         assert wait_for(lambda: len(_urges(command, app_env)) == 1, timeout=10)
         first_marked = datetime.now().astimezone()

@@ -7,9 +7,6 @@ notice window) is tested as it runs; the menu exists either way.
 from __future__ import annotations
 
 import json
-import sys
-import time as systime
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,16 +32,8 @@ def ny(*fields: int) -> datetime:
     return datetime(*fields, tzinfo=NEW_YORK)  # type: ignore[misc]
 
 
-@pytest.fixture(autouse=True)
-def new_york_computer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The reminder reads local time in the computer's zone: make it New York."""
-    if not hasattr(systime, "tzset") or sys.platform == "win32":
-        pytest.skip("the time zone of the process can be changed only on Unix")
-    monkeypatch.setenv("TZ", "America/New_York")
-    systime.tzset()
-    yield
-    monkeypatch.undo()
-    systime.tzset()
+# The reminder reads local time in the computer's zone: make it New York.
+pytestmark = pytest.mark.usefixtures("new_york_computer")
 
 
 @pytest.fixture
