@@ -31,9 +31,11 @@ runtime_pkgs=(
 # source: a C compiler and the ALSA headers. It plays through ALSA, whose
 # default output reaches PulseAudio through libasound2-plugins (the tests
 # write their own ~/.asoundrc; pulseaudio's ALSA hook does it for users).
+# desktop-file-utils and appstream validate the launcher and the AppStream
+# metainfo in the test suite.
 test_pkgs=(
     xvfb xauth pulseaudio pulseaudio-utils libasound2-dev libasound2-plugins
-    gcc libc6-dev imagemagick xdotool trayer
+    gcc libc6-dev imagemagick xdotool x11-utils trayer desktop-file-utils appstream
 )
 
 if [[ $runtime_only -eq 1 ]]; then

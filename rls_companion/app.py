@@ -26,6 +26,7 @@ from rls_companion.context import Context
 from rls_companion.core.clock import SystemClock
 from rls_companion.core.session import Kind
 from rls_companion.paths import write_private
+from rls_companion.resources import APP_ID
 from rls_companion.storage.db import DatabaseError
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ def run(context: Context, start_minutes: float | None = None, start: bool = Fals
     from PySide6.QtWidgets import QApplication
 
     from rls_companion import single_instance
+    from rls_companion.ui.app_icon import app_icon
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
@@ -79,7 +81,9 @@ def run(context: Context, start_minutes: float | None = None, start: bool = Fals
     app = QApplication(sys.argv[:1])
     app.setApplicationName("rls-companion")
     app.setApplicationDisplayName("RLS Companion")
-    app.setDesktopFileName("rls-companion")
+    # The launcher's file name: desktops match windows to it (and to its icon).
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
 
     # Before the history is opened or a window built: a second launch only
     # hands its request to the running instance and leaves.

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rls_companion import __version__
 from rls_companion.context import Context, open_context
@@ -41,6 +42,25 @@ def _minutes(text: str) -> float:
     return value
 
 
+_DATA_DIR_HELP = f"keep all files (history, settings, logs) under DIR (also ${ENV_DATA_DIR})"
+
+
+class _GlobalOptions:
+    """Subcommands that also accept the global `--data-dir` after their name
+    (`rls-companion doctor --data-dir D` as well as `--data-dir D doctor`)."""
+
+    def __init__(self, actions: Any) -> None:
+        self._actions = actions
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = self._actions.add_parser(name, **kwargs)
+        # SUPPRESS: when absent here, the value given before the command stays.
+        sub.add_argument(
+            "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=_DATA_DIR_HELP
+        )
+        return sub
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rls-companion",
@@ -48,18 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
         "Syndrome. With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"rls-companion {__version__}")
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help=f"keep all files (history, settings, logs) under DIR (also ${ENV_DATA_DIR})",
-    )
+    parser.add_argument("--data-dir", metavar="DIR", help=_DATA_DIR_HELP)
     parser.add_argument(
         "--start", action="store_true", help="open the window and start tonight's session at once"
     )
     parser.add_argument(
         "--minutes", type=_minutes, metavar="N", help="length of the session started with --start"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = _GlobalOptions(parser.add_subparsers(dest="command", metavar="COMMAND"))
 
     history = commands.add_parser("history", help="list sessions, newest first")
     fmt = history.add_mutually_exclusive_group()
@@ -86,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", metavar="FILE")
 
     config = commands.add_parser("config", help="read and change settings")
-    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    config_commands = _GlobalOptions(
+        config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    )
     get = config_commands.add_parser("get", help="print one setting")
     get.add_argument("key")
     put = config_commands.add_parser("set", help="change one setting")
@@ -101,6 +119,19 @@ def build_parser() -> argparse.ArgumentParser:
         "folders, the history database and the settings file. Changes nothing; exits 1 only "
         "when the history database is unhealthy.",
     )
+
+    menu = commands.add_parser(
+        "desktop",
+        help="add the app to the desktop's application menu, or remove it",
+        description="Add RLS Companion to your desktop's application menu (a menu entry, its "
+        "icon and its AppStream description under $XDG_DATA_HOME, by default ~/.local/share), "
+        "or remove it again. For installs made with pip or pipx; system packages bring their own.",
+    )
+    menu_commands = _GlobalOptions(
+        menu.add_subparsers(dest="desktop_command", metavar="ACTION", required=True)
+    )
+    menu_commands.add_parser("install", help="add the menu entry and icons for this user")
+    menu_commands.add_parser("uninstall", help="remove what 'desktop install' added")
     return parser
 
 
@@ -110,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.minutes is not None and not args.start:
         parser.error("--minutes goes with --start")
     try:
+        if args.command == "desktop":
+            return _desktop(args)  # the history and settings are not needed
         if args.command is None:
             from rls_companion.app import run
 
@@ -244,3 +277,30 @@ def _import(args: argparse.Namespace, context: Context) -> int:
 
 def _sessions(count: int) -> str:
     return "session" if count == 1 else "sessions"
+
+
+def _desktop(args: argparse.Namespace) -> int:
+    from rls_companion import desktop
+
+    data_home = desktop.user_data_home()
+    if args.desktop_command == "install":
+        try:
+            command = desktop.running_command()
+        except LookupError as error:
+            print(f"rls-companion: {error}", file=sys.stderr)
+            return 1
+        written = desktop.install(data_home, command)
+        for path in written:
+            print(path)
+        print(f"added RLS Companion to the application menu ({len(written)} files)")
+        print("to remove it again: rls-companion desktop uninstall")
+    else:
+        removed = desktop.uninstall(data_home)
+        for path in removed:
+            print(f"removed {path}")
+        print(
+            f"removed RLS Companion from the application menu ({len(removed)} files)"
+            if removed
+            else f"RLS Companion was not in the application menu under {data_home}"
+        )
+    return 0

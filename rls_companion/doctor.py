@@ -4,7 +4,8 @@ Each check prints one line: a verdict (OK, NOT AVAILABLE, PROBLEM), what was
 checked, and why. Nothing is changed: the history is opened read-only, no
 folder is created, and Qt runs without a window (a QCoreApplication), its
 messages kept off the terminal. The exit status is 0 when every check ran,
-whatever it found, and 1 only when the history database is unhealthy.
+whatever it found, and 1 only when the history database is unhealthy or the
+app's own files (guidance scripts, images) are missing or broken.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TextIO
 
 from rls_companion import __version__
 from rls_companion.context import Context
+from rls_companion.resources import ICON, asset
 from rls_companion.storage.db import SCHEMA_VERSION
 
 TEST_SPEECH_ENGINE = "mock"
@@ -52,6 +54,7 @@ def run(context: Context, out: TextIO | None = None) -> int:
         ("Sound", lambda: audio_findings(str(context.settings.get("audio.backend")))),
         ("Speech", lambda: speech_findings(bool(context.settings.get("speech.enabled")))),
         ("Files", lambda: file_findings(context)),
+        ("App files", app_file_findings),
     ]
     print(f"RLS Companion {__version__}", file=stream)
     healthy = True
@@ -287,3 +290,55 @@ def _settings_finding(context: Context) -> Finding:
         kept = f"; the file was kept as {settings.backup.name}" if settings.backup else ""
         return Finding(Verdict.PROBLEM, "settings", f"{path}: {'; '.join(settings.problems)}{kept}")
     return Finding(Verdict.OK, "settings", f"{path} (valid)")
+
+
+# -- the app's own files ------------------------------------------------------------
+def app_file_findings() -> list[Finding]:
+    """Every guidance script and image the app reads, loaded as the app loads
+    it: a broken install (files left out of a package) shows here by name."""
+    from rls_companion.core import guidance
+
+    findings: list[Finding] = []
+    for name in guidance.SCRIPT_FOR_STAGE.values():
+        subject = f"guidance {name}"
+        try:
+            script = guidance.load_named(name)
+        except ValueError as problem:
+            findings.append(Finding(Verdict.PROBLEM, subject, str(problem), unhealthy=True))
+            continue
+        minutes = guidance.natural_seconds(script) / 60
+        findings.append(
+            Finding(
+                Verdict.OK,
+                subject,
+                f"{script.title!r}, {len(script.segments)} parts, about {minutes:.1f} min",
+            )
+        )
+    findings.extend(_image_finding(parts) for parts in image_files())
+    return findings
+
+
+def guidance_files() -> list[tuple[str, str]]:
+    from rls_companion.core.guidance import SCRIPT_FOR_STAGE
+
+    return [("guidance", f"{name}.json") for name in SCRIPT_FOR_STAGE.values()]
+
+
+def image_files() -> list[tuple[str, str]]:
+    from rls_companion.ui.theme import THEMES
+
+    return [("ui", f"chevron-{name}.svg") for name in THEMES] + [ICON]
+
+
+def _image_finding(parts: tuple[str, str]) -> Finding:
+    from PySide6.QtGui import QImage
+
+    subject = f"image {'/'.join(parts)}"
+    try:
+        data = asset(*parts).read_bytes()
+    except OSError as error:
+        return Finding(Verdict.PROBLEM, subject, f"cannot be read ({error})", unhealthy=True)
+    image = QImage.fromData(data)
+    if image.isNull():
+        return Finding(Verdict.PROBLEM, subject, "is not an image Qt can read", unhealthy=True)
+    return Finding(Verdict.OK, subject, f"{image.width()}×{image.height()}")

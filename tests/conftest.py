@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from built_wheel import build_wheel
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -45,3 +46,9 @@ def new_york_computer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     systime.tzset()
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel `pip wheel .` builds, once per test run."""
+    return build_wheel(tmp_path_factory.mktemp("built"))

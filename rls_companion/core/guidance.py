@@ -20,10 +20,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from rls_companion.core.session import Stage, StageKind
+from rls_companion.resources import asset
 
 FORMAT = "rls-companion-guidance"
 VERSION = 1
@@ -43,17 +44,9 @@ _SEGMENT_KEYS = frozenset({"id", "region", "text", "pause", "cue"})
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
-def assets_dir() -> Path:
-    """The repository's top-level `assets/` folder, beside the package.
-
-    The app runs from a source checkout or an editable install, where the
-    package folder sits next to `assets/`.
-    """
-    return Path(__file__).resolve().parents[2] / "assets"
-
-
-def guidance_dir() -> Path:
-    return assets_dir() / "guidance"
+def guidance_dir() -> Traversable:
+    """The scripts shipped inside the package (see `rls_companion.resources`)."""
+    return asset("guidance")
 
 
 @dataclass(frozen=True)
@@ -80,7 +73,7 @@ class Script:
         return tuple(seen)
 
 
-def load_script(path: Path) -> Script:
+def load_script(path: Traversable) -> Script:
     """Read and validate one script; any problem is a ValueError naming the
     file and the JSON path of what was wrong."""
     try:
@@ -99,12 +92,12 @@ def load_script(path: Path) -> Script:
         raise ValueError(f"{path}: {exc.where}: {exc.problem}") from None
 
 
-def load_named(name: str, folder: Path | None = None) -> Script:
+def load_named(name: str, folder: Traversable | None = None) -> Script:
     """A bundled script by name, e.g. "body_scan"."""
-    return load_script((folder or guidance_dir()) / f"{name}.json")
+    return load_script((folder or guidance_dir()).joinpath(f"{name}.json"))
 
 
-def script_for_stage(kind: StageKind, folder: Path | None = None) -> Script | None:
+def script_for_stage(kind: StageKind, folder: Traversable | None = None) -> Script | None:
     """The guidance spoken during a stage, or None for stages without words."""
     name = SCRIPT_FOR_STAGE.get(kind)
     return None if name is None else load_named(name, folder)
@@ -321,7 +314,7 @@ def plan_for_stage(
     stage: Stage,
     words_per_minute: float = WORDS_PER_MINUTE,
     rate: float = 1.0,
-    folder: Path | None = None,
+    folder: Traversable | None = None,
 ) -> GuidancePlan | None:
     """The plan for one stage of a session timeline, or None without guidance."""
     script = script_for_stage(stage.kind, folder)

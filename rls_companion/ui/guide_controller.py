@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+from importlib.resources.abc import Traversable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -33,6 +34,7 @@ class GuideController(QObject):
         super().__init__(parent)
         self.session = session
         self.plans: dict[int, guidance.GuidancePlan] = {}
+        self.scripts: Traversable = guidance.guidance_dir()
         self.caption = ""
         self.speech: Speech | None = None
         self._spoken: tuple[int, int] | None = None  # (stage index, caption index)
@@ -58,15 +60,28 @@ class GuideController(QObject):
         self.speech.speaking.connect(self.session.duck)
         rate = rate_factor(float(values["speech.rate"])) if self.speech.available else 1.0
         self.plans = {}
+        missing: list[str] = []
         for index, stage in enumerate(run.timeline.stages):
             try:
-                plan = guidance.plan_for_stage(stage, rate=rate)
+                plan = guidance.plan_for_stage(stage, rate=rate, folder=self.scripts)
             except (OSError, ValueError) as problem:
                 log.warning("guidance for %s unavailable: %s", stage.kind.value, problem)
+                missing.append(stage.kind.value)
                 continue
             if plan is not None:
                 self.plans[index] = plan
+                log.info(
+                    "guidance for %s loaded: %r, %d captions",
+                    stage.kind.value,
+                    plan.title,
+                    len(plan.captions),
+                )
         self._spoken = self._unit = None
+        if missing:
+            self.session.notice.emit(
+                "Some of tonight's guidance could not be loaded;"
+                " breathing and sound go on as usual."
+            )
         if not self.speech.available and self.plans and values["speech.enabled"]:
             self.session.notice.emit(
                 "No speech engine was found: the guidance is shown as captions, with soft chimes."

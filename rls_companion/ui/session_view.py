@@ -311,8 +311,9 @@ class SessionView(QWidget):
 
     # -- reactions -------------------------------------------------------
     def _on_started(self) -> None:
+        # Notices are cleared when a session ends, not here: the guide and
+        # the sound may already have spoken up for this one.
         self._pages.setCurrentIndex(0)
-        self.notice_label.hide()
         self.urge_button.setVisible(self.urges.enabled)
         self.pause_button.setText("Pause")
         self.canvas.update()
@@ -329,6 +330,8 @@ class SessionView(QWidget):
 
     def _on_ended(self, state: str) -> None:
         self._wake_timer.stop()
+        self.notice_label.hide()
+        self.notice_label.clear()
         self.after_rating.clear()
         run = self.controller.run
         minutes = (run.practice_seconds() if run else 0.0) / 60.0

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from rls_companion.core.guidance import assets_dir
+from rls_companion.resources import file_path
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def palette(theme: Theme) -> QPalette:
 
 def chevron(theme: Theme) -> Path:
     """The drop-down arrow of choice fields, drawn in the theme's muted colour."""
-    return assets_dir() / "ui" / f"chevron-{theme.name}.svg"
+    return file_path("ui", f"chevron-{theme.name}.svg")
 
 
 def style_sheet(t: Theme) -> str:

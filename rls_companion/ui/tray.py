@@ -1,9 +1,10 @@
 """The tray icon and the bedtime reminder.
 
-Where the desktop has a system tray, a small amber crescent sits there with a
-menu to start tonight's session, show the window or quit, and carries the
-bedtime reminder as a quiet notification. Where it has none, there is no icon
-(and no complaint); the reminder then appears as a small notice window.
+Where the desktop has a system tray, the app's icon (an amber orb and a
+crescent on the night palette) sits there with a menu to start tonight's
+session, show the window or quit, and carries the bedtime reminder as a quiet
+notification. Where it has none, there is no icon (and no complaint); the
+reminder then appears as a small notice window.
 """
 
 from __future__ import annotations
@@ -12,15 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QPointF, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QIcon,
-    QPainter,
-    QPainterPath,
-    QPixmap,
-    QRadialGradient,
-)
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -34,48 +27,15 @@ from PySide6.QtWidgets import (
 
 from rls_companion.core.clock import Clock
 from rls_companion.storage.settings_file import SettingsFile
+from rls_companion.ui.app_icon import app_icon
 from rls_companion.ui.reminder_timer import ReminderTimer
 
 log = logging.getLogger(__name__)
-
-ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
-# Warm amber, bright enough to find on a dark or a light panel, never white.
-AMBER_LIGHT = "#e2a86a"
-AMBER_DEEP = "#b7743f"
 
 REMINDER_TITLE = "Time to wind down"
 REMINDER_TEXT = "Your bedtime session is ready when you are."
 REMINDER_OFFER = "Click here to start tonight's session."
 MESSAGE_MS = 30_000
-
-
-def calm_icon() -> QIcon:
-    """An amber crescent on transparency, painted at the sizes trays ask for."""
-    icon = QIcon()
-    for size in ICON_SIZES:
-        icon.addPixmap(crescent_pixmap(size))
-    return icon
-
-
-def crescent_pixmap(size: int) -> QPixmap:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    center = size / 2
-    radius = size * 0.42
-    moon = QPainterPath()
-    moon.addEllipse(QPointF(center, center), radius, radius)
-    shadow = QPainterPath()
-    shadow.addEllipse(
-        QPointF(center + radius * 0.55, center - radius * 0.32), radius * 0.86, radius * 0.86
-    )
-    glow = QRadialGradient(QPointF(center - radius * 0.35, center + radius * 0.2), radius * 1.3)
-    glow.setColorAt(0.0, QColor(AMBER_LIGHT))
-    glow.setColorAt(1.0, QColor(AMBER_DEEP))
-    painter.fillPath(moon.subtracted(shadow), glow)
-    painter.end()
-    return pixmap
 
 
 class ReminderNotice(QWidget):
@@ -160,7 +120,7 @@ class Tray(QObject):
         self.reminder.due.connect(self.remind)
         self.menu = self._build_menu()
         if QSystemTrayIcon.isSystemTrayAvailable():
-            icon = QSystemTrayIcon(calm_icon(), self)
+            icon = QSystemTrayIcon(app_icon(), self)
             icon.setContextMenu(self.menu)
             icon.activated.connect(self._activated)
             icon.messageClicked.connect(self._message_clicked)
@@ -240,7 +200,7 @@ class Tray(QObject):
         self.offering_start = away
         if self.icon is not None and QSystemTrayIcon.supportsMessages():
             text = f"{REMINDER_TEXT} {REMINDER_OFFER}" if away else REMINDER_TEXT
-            self.icon.showMessage(REMINDER_TITLE, text, calm_icon(), MESSAGE_MS)
+            self.icon.showMessage(REMINDER_TITLE, text, app_icon(), MESSAGE_MS)
             return
         if self.notice is None:
             self.notice = ReminderNotice(self.window)
@@ -263,7 +223,7 @@ class Tray(QObject):
             "RLS Companion",
             f"Still here for your bedtime reminder at {self.reminder.time_text}. "
             "Quit from this icon's menu.",
-            calm_icon(),
+            app_icon(),
             MESSAGE_MS // 3,
         )
 

@@ -12,6 +12,7 @@ from fakes import FakeClock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import rls_companion
 from rls_companion.core import guidance
 from rls_companion.core.guidance import (
     GuidancePlan,
@@ -391,11 +392,13 @@ def test_broken_json_and_missing_files_are_clear(tmp_path: Path) -> None:
         load_script(tmp_path / "missing.json")
 
 
-def test_assets_are_found_beside_the_package() -> None:
+def test_scripts_are_read_from_inside_the_package() -> None:
     folder = guidance.guidance_dir()
-    assert folder.parent.name == "assets"
-    assert (folder.parent.parent / "rls_companion" / "core" / "guidance.py").is_file()
-    assert {p.stem for p in folder.glob("*.json")} >= set(NAMES)
+    package = Path(rls_companion.__file__).parent
+    assert Path(str(folder)) == package / "assets" / "guidance"
+    names = {item.name for item in folder.iterdir()}
+    assert names >= {f"{name}.json" for name in NAMES}
+    assert names == {f"{name}.json" for name in guidance.SCRIPT_FOR_STAGE.values()} | {"README.md"}
 
 
 # --- properties -------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fakes import FakeClock
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -67,6 +69,7 @@ def test_without_a_speech_engine_captions_show_and_the_user_is_told(
     ) as notice:
         window.start_session(minutes=20)
     assert "captions" in notice.args[0]
+    assert window.session_view.notice_label.isVisible()  # not hidden as the session starts
     start, plan = _body_scan(window)
     clock.advance(start + 0.5)
     window.guide.update()
@@ -88,3 +91,33 @@ def test_wind_down_words_run_from_its_start_to_goodnight(
     clock.advance(plan.captions[-1].start_ms / 1000)
     window.guide.update()
     assert window.guide.caption == plan.captions[-1].text == "Goodnight."
+
+
+def test_a_missing_script_is_told_in_the_window_and_the_rest_still_guides(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock, tmp_path: Path
+) -> None:
+    # An install that lost the body scan (a broken package): the other
+    # stages keep their words, and the person is told in one calm line.
+    scripts = tmp_path / "guidance"
+    scripts.mkdir()
+    for name in ("somatic_awareness", "wind_down"):
+        (scripts / f"{name}.json").write_bytes(
+            guidance.guidance_dir().joinpath(f"{name}.json").read_bytes()
+        )
+    window.guide.scripts = scripts
+    window.context.settings.set("speech.enabled", False)
+    with qtbot.waitSignal(
+        window.controller.notice, timeout=2000, check_params_cb=lambda m: "guidance" in m
+    ) as notice:
+        window.start_session(minutes=20)
+    message = notice.args[0]
+    assert message == (
+        "Some of tonight's guidance could not be loaded; breathing and sound go on as usual."
+    )
+    assert "\n" not in message
+    label = window.session_view.notice_label
+    assert label.isVisible() and message in label.text()
+    run = window.controller.run
+    assert run is not None
+    kinds = {run.timeline.stages[i].kind for i in window.guide.plans}
+    assert kinds == {StageKind.REST, StageKind.WIND_DOWN}

@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fakes import FakeClock
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 from pytestqt.qtbot import QtBot
 
 from rls_companion.storage.settings_file import SettingsFile
+from rls_companion.ui.app_icon import app_icon
 from rls_companion.ui.reminder_timer import ReminderTimer
-from rls_companion.ui.tray import ICON_SIZES, Tray, calm_icon, crescent_pixmap
+from rls_companion.ui.tray import Tray
 
 NEW_YORK = ZoneInfo("America/New_York")
 # The offscreen platform cannot raise a second top-level window, and says so.
@@ -61,28 +61,24 @@ def remind_at(settings: SettingsFile, at: str = "22:30", days: str | None = None
 # --- the icon ---------------------------------------------------------------------------------
 
 
-def test_the_icon_is_an_amber_crescent_on_transparency(qtbot: QtBot) -> None:
-    assert {size.width() for size in calm_icon().availableSizes()} >= {16, 22, 32, 64}
-    for size in (16, 32, 128):
-        image = crescent_pixmap(size).toImage()
+def test_the_icon_is_the_apps_own_orb_on_the_night_palette(qtbot: QtBot) -> None:
+    icon = app_icon()
+    assert not icon.isNull()
+    for size in (16, 22, 32, 128):
+        image = icon.pixmap(size, size).toImage()
         assert (image.width(), image.height()) == (size, size)
+        # A rounded tile: the corners are clear, the middle is the amber orb.
         for x, y in ((0, 0), (size - 1, 0), (0, size - 1), (size - 1, size - 1)):
             assert image.pixelColor(x, y).alpha() == 0
-        opaque: list[QColor] = [
-            image.pixelColor(x, y)
-            for x in range(size)
-            for y in range(size)
-            if image.pixelColor(x, y).alpha() > 200
-        ]
-        assert len(opaque) > 0.12 * size * size
-        for color in opaque:
-            r, g, b = color.red(), color.green(), color.blue()
-            assert r > g > b, (r, g, b)  # amber: warm, no blue cast
-            assert max(r, g, b) < 240  # never bright white
-        # A crescent, not a disc: the upper right of the circle is cut away.
-        assert image.pixelColor(round(size * 0.72), round(size * 0.35)).alpha() < 60
-        assert image.pixelColor(round(size * 0.3), round(size * 0.5)).alpha() > 200
-    assert max(ICON_SIZES) >= 128
+        centre = image.pixelColor(size // 2, round(size * 0.55))
+        r, g, b = centre.red(), centre.green(), centre.blue()
+        assert centre.alpha() == 255
+        assert r > g > b and r > 150, (r, g, b)  # warm amber, no blue cast
+        assert max(r, g, b) < 250  # never bright white
+        # The tile around the orb is the dark warm night colour.
+        edge = image.pixelColor(round(size * 0.15), size // 2)
+        assert edge.alpha() == 255 and edge.lightness() < 60, edge.name()
+        assert edge.red() >= edge.blue()
 
 
 # --- the reminder's timer -------------------------------------------------------------------
