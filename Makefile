@@ -3,6 +3,7 @@
 #   make run ARGS="--help"       run the app
 #   make test PYTEST_ARGS="-x"   lint, type-check and run the test suite
 #   make lint | format | bench | clean
+#   make bundle | deb | package-check   standalone bundle and .deb (see the end)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := test
@@ -45,7 +46,7 @@ $(VENV)/.installed: pyproject.toml
 		echo "creating $(VENV) with $$($(PYTHON) --version)"; \
 		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); \
 	fi
-	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=77"
 	@echo "installing rls-companion with test and simpleaudio extras"
 	@if ! $(BIN)/python -m pip install --quiet -e '.[test,simpleaudio]' >$(VENV)/pip-install.log 2>&1; then \
 		echo "note: installing with the simpleaudio extra failed (see $(VENV)/pip-install.log);" \
@@ -86,3 +87,19 @@ clean:
 	rm -rf $(VENV) build dist .eggs *.egg-info
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Standalone bundle and Debian package (see packaging/):
+#   make bundle          dist/rls-companion/ and its tarball (PyInstaller)
+#   make deb             dist/rls-companion_<version>_<arch>.deb from the bundle
+#   make package-check   both, then smoke checks and lintian
+.PHONY: bundle deb package-check
+
+bundle: venv
+	@bash packaging/system-deps.sh --packaging
+	bash packaging/build-bundle.sh
+
+deb: bundle
+	bash packaging/build-deb.sh
+
+package-check: deb
+	bash packaging/check-packages.sh

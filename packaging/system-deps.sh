@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu system packages RLS Companion needs.
 #
-#   packaging/system-deps.sh            everything needed to run the test suite
-#   packaging/system-deps.sh --runtime  only what is needed to run the app
+#   packaging/system-deps.sh              everything needed to run the test suite
+#   packaging/system-deps.sh --runtime    only what is needed to run the app
+#   packaging/system-deps.sh --packaging  what building the bundle and the .deb needs
 #
 # Only packages that are not installed yet are installed. Without apt-get the
 # script does nothing. Without root or password-less sudo it prints the command
@@ -14,9 +15,11 @@ usage() {
 }
 
 runtime_only=0
+packaging=0
 for arg in "$@"; do
     case "$arg" in
         --runtime) runtime_only=1 ;;
+        --packaging) packaging=1 ;;
         -h | --help) usage; exit 0 ;;
         *) usage; exit 2 ;;
     esac
@@ -38,7 +41,16 @@ test_pkgs=(
     gcc libc6-dev imagemagick xdotool x11-utils trayer desktop-file-utils appstream
 )
 
-if [[ $runtime_only -eq 1 ]]; then
+# PyInstaller reads and strips libraries with binutils (patchelf removes a
+# build machine's RUNPATH); dpkg-shlibdeps (dpkg-dev) names the system
+# libraries the .deb depends on, so the speech plug-in's libspeechd2 must be
+# installed; lintian checks the package.
+packaging_pkgs=(binutils patchelf dpkg-dev libspeechd2 lintian)
+
+if [[ $packaging -eq 1 ]]; then
+    set_name="packaging"
+    wanted=("${runtime_pkgs[@]}" "${packaging_pkgs[@]}")
+elif [[ $runtime_only -eq 1 ]]; then
     set_name="runtime"
     wanted=("${runtime_pkgs[@]}")
 else
