@@ -18,9 +18,9 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
+from rls_companion.paths import replace_private
 from rls_companion.resources import APP_ID, asset, icon_svg
 
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
@@ -210,18 +210,7 @@ def _write_if_changed(path: Path, data: bytes) -> None:
         if path.read_bytes() == data:
             return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    replace_private(path, data, mode=_FILE_MODE)
 
 
 def _refresh_caches(data_home: Path) -> None:

@@ -72,11 +72,12 @@ def write_private(path: Path, data: bytes) -> None:
     replace_private(path, data)
 
 
-def replace_private(path: Path, data: bytes) -> None:
+def replace_private(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Atomically replace `path` with `data` (mode 0600) in a folder the user chose.
 
     Unlike `write_private` it leaves the folder alone: exporting to ~/Documents
-    must not change who can read ~/Documents.
+    must not change who can read ~/Documents. Files meant for others to read
+    (a menu entry the desktop shell reads) pass their own `mode`.
     """
     import tempfile  # only when writing: keeps the command line's start-up short
 
@@ -86,6 +87,8 @@ def replace_private(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        if mode != 0o600:  # mkstemp made it 0600
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -11,27 +11,16 @@ import re
 import shutil
 import subprocess
 import sys
-from configparser import ConfigParser
 from pathlib import Path
 
 import pytest
+from desktop_entry import DesktopEntry
 from PySide6.QtGui import QImage
 
 from rls_companion import cli, desktop
 from rls_companion.resources import APP_ID, asset, icon_svg
 
 COMMAND = "/opt/rls-companion/bin/rls-companion"
-
-
-class DesktopEntry(ConfigParser):
-    """A desktop entry read as INI: keys are case-sensitive, values are literal."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(interpolation=None, delimiters=("=",))
-        self.read_string(text)
-
-    def optionxform(self, optionstr: str) -> str:
-        return optionstr
 
 
 def _expected(data_home: Path) -> list[Path]:
@@ -184,13 +173,19 @@ def test_an_existing_icon_cache_is_brought_up_to_date(tmp_path: Path) -> None:
     assert APP_ID.encode() not in cache.read_bytes()
 
 
+@pytest.fixture
+def program(tmp_path: Path) -> Path:
+    """An installed `rls-companion` console script, as pip would leave it."""
+    path = tmp_path / "bin" / "rls-companion"
+    path.parent.mkdir()
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return path
+
+
 def test_the_command_line_installs_for_the_program_that_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    program: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    program = tmp_path / "bin" / "rls-companion"
-    program.parent.mkdir()
-    program.write_text("#!/bin/sh\n")
-    program.chmod(0o755)
     monkeypatch.setattr(sys, "argv", [str(program), "desktop", "install"])
     home = Path(os.environ["XDG_DATA_HOME"])
 
@@ -215,12 +210,11 @@ def test_run_as_a_module_the_menu_starts_the_script_beside_the_interpreter(
 
 
 def test_the_path_is_the_last_resort_for_finding_the_program(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    program: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    program = tmp_path / "bin" / "rls-companion"
-    program.parent.mkdir()
-    program.write_text("#!/bin/sh\n")
-    program.chmod(0o755)
     monkeypatch.setattr(sys, "argv", ["/somewhere/rls_companion/__main__.py"])
     monkeypatch.setattr(sys, "executable", str(tmp_path / "python" / "bin" / "python3"))
     monkeypatch.setenv("PATH", str(program.parent))

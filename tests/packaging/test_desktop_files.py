@@ -11,10 +11,10 @@ import shutil
 import struct
 import subprocess
 import xml.etree.ElementTree as ET
-from configparser import ConfigParser
 from pathlib import Path
 
 import pytest
+from desktop_entry import DesktopEntry
 from PySide6.QtGui import QColor, QImage
 
 from rls_companion import __version__
@@ -45,17 +45,6 @@ def _tool(name: str) -> str:
     if path is None:
         pytest.fail(f"{name} is not installed; run 'make test' (it installs the system packages)")
     return path
-
-
-class DesktopEntry(ConfigParser):
-    """A desktop entry read as INI: keys are case-sensitive, values are literal."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(interpolation=None, delimiters=("=",))
-        self.read_string(text)
-
-    def optionxform(self, optionstr: str) -> str:
-        return optionstr
 
 
 def _entry() -> DesktopEntry:
