@@ -19,6 +19,7 @@ import os
 import signal
 import socket
 import sys
+from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -59,8 +60,17 @@ def _route_qt_messages() -> None:
     }
     qt_log = logging.getLogger("qt")
 
+    recent: deque[str] = deque(maxlen=3)
+
     def handler(kind: QtMsgType, context: object, message: str) -> None:
         qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+        if kind is QtMsgType.QtFatalMsg:
+            # Qt is about to abort (no display, say): the person at the
+            # terminal must see why, and the warnings before it say why.
+            for line in [*recent, message]:
+                print(f"rls-companion: {line}", file=sys.stderr, flush=True)
+        elif kind is QtMsgType.QtWarningMsg:
+            recent.append(message)
 
     qInstallMessageHandler(handler)
 
