@@ -112,3 +112,31 @@ def test_a_zipped_install_finds_its_scripts_and_images(wheel: Path, tmp_path: Pa
     assert len(findings) == len(doctor.guidance_files()) + len(doctor.image_files())
     assert all(line.startswith("OK ") for line in findings), findings
     assert lines[-1] == "True 12"
+
+
+def test_the_doctor_names_what_a_broken_install_lost(wheel: Path, tmp_path: Path) -> None:
+    # A package that lost one script and has a damaged image, as a faulty
+    # repackaging would leave it: the doctor says which, and exits 1.
+    broken = tmp_path / "broken.whl"
+    lost = "rls_companion/assets/guidance/body_scan.json"
+    damaged = "rls_companion/assets/ui/chevron-night.svg"
+    with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            if item.filename == damaged:
+                target.writestr(item, b"<svg")
+            elif item.filename != lost:
+                target.writestr(item, source.read(item))
+    env = {**os.environ, "PYTHONPATH": str(broken), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "rls_companion", "doctor", "--data-dir", str(tmp_path / "data")],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    problems = [line.split()[1:3] for line in done.stdout.splitlines() if "PROBLEM" in line]
+    assert problems == [["guidance", "body_scan:"], ["image", "ui/chevron-night.svg:"]]
+    assert "body_scan.json: cannot read guidance script" in done.stdout
+    assert "ui/chevron-night.svg: is not an image Qt can read" in done.stdout
