@@ -117,13 +117,22 @@ def install(data_home: Path, command: str) -> list[Path]:
     should start: a pipx or virtual-environment install is usually not on the
     PATH the desktop session sees. Files already up to date are left
     untouched, so installing again changes nothing; others are replaced
-    atomically, so a menu never reads half a file.
+    atomically, so a menu never reads half a file. A first install that
+    fails (a full disk) removes what it wrote; the error names the file.
     """
     if not os.path.isabs(command):
         raise ValueError(f"the command must be an absolute path, not {command!r}")
     files = _contents(data_home, command)
-    for path, data in files.items():
-        _write_if_changed(path, data)
+    entry = installed_paths(data_home)[0]
+    fresh = not entry.exists()
+    # The menu entry goes last, so it never shows before its icons are there.
+    for path in sorted(files, key=lambda p: p == entry):
+        try:
+            _write_if_changed(path, files[path])
+        except OSError as error:
+            if fresh:
+                uninstall(data_home)  # a failed first install leaves nothing behind
+            raise OSError(error.errno, error.strerror, str(path)) from error
     _refresh_caches(data_home)
     return list(files)
 

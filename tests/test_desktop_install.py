@@ -122,6 +122,36 @@ def test_installing_again_replaces_an_older_entry(tmp_path: Path) -> None:
     assert sorted(_files(home)) == sorted(_expected(home))
 
 
+def _block_the_48px_folder(home: Path) -> Path:
+    """A file where the 48 px icon folder must go: writing there fails as a
+    full or read-only disk would, whoever runs the test."""
+    blocker = home / "icons" / "hicolor" / "48x48"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    if blocker.is_dir():
+        shutil.rmtree(blocker)
+    blocker.write_text("not a folder")
+    return blocker / "apps" / f"{APP_ID}.png"
+
+
+def test_a_first_install_that_fails_leaves_nothing_and_names_the_file(tmp_path: Path) -> None:
+    home = tmp_path / "share"
+    failing = _block_the_48px_folder(home)
+    with pytest.raises(OSError) as raised:
+        desktop.install(home, COMMAND)
+    assert raised.value.filename == str(failing)
+    assert list(_files(home)) == [home / "icons" / "hicolor" / "48x48"]  # only the blocker
+
+
+def test_a_failed_update_keeps_the_working_entry(tmp_path: Path) -> None:
+    home = tmp_path / "share"
+    entry_file = desktop.install(home, "/old/place/rls-companion")[0]
+    _block_the_48px_folder(home)
+    with pytest.raises(OSError):
+        desktop.install(home, COMMAND)
+    # The entry is written last: the old one still starts the old program.
+    assert "Exec=/old/place/rls-companion\n" in entry_file.read_text(encoding="utf-8")
+
+
 def test_the_command_must_be_an_absolute_path(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="absolute path"):
         desktop.install(tmp_path / "share", "rls-companion")
