@@ -52,7 +52,13 @@ def run(context: Context, out: TextIO | None = None) -> int:
     width = len(Verdict.NOT_AVAILABLE)
     sections: list[tuple[str, Callable[[], list[Finding]]]] = [
         ("Sound", lambda: audio_findings(str(context.settings.get("audio.backend")))),
-        ("Speech", lambda: speech_findings(bool(context.settings.get("speech.enabled")))),
+        (
+            "Speech",
+            lambda: speech_findings(
+                bool(context.settings.get("speech.enabled")),
+                str(context.settings.get("speech.voice")),
+            ),
+        ),
         ("Files", lambda: file_findings(context)),
         ("App files", app_file_findings),
     ]
@@ -151,7 +157,7 @@ def _simpleaudio_output() -> Finding:
 
 
 # -- speech -----------------------------------------------------------------------
-def speech_findings(enabled: bool) -> list[Finding]:
+def speech_findings(enabled: bool, chosen_voice: str = "") -> list[Finding]:
     try:
         from PySide6.QtTextToSpeech import QTextToSpeech
     except ImportError as error:
@@ -174,12 +180,7 @@ def speech_findings(enabled: bool) -> list[Finding]:
                     Finding(Verdict.NOT_AVAILABLE, f"engine {name}", "started but has no voices")
                 )
             else:
-                count = f"{len(voices)} voice" + ("" if len(voices) == 1 else "s")
-                findings.append(
-                    Finding(
-                        Verdict.OK, f"engine {name}", f"{count}, default {engine.voice().name()}"
-                    )
-                )
+                findings.append(_voice_finding(name, engine, chosen_voice))
         finally:
             engine.deleteLater()
     if not names:
@@ -202,6 +203,19 @@ def speech_findings(enabled: bool) -> list[Finding]:
             )
         )
     return findings
+
+
+def _voice_finding(name: str, engine: object, chosen_voice: str) -> Finding:
+    from rls_companion.audio.speech import pick_voice
+
+    choice = pick_voice(engine, chosen_voice)
+    if choice.voice is None:
+        return Finding(Verdict.NOT_AVAILABLE, f"engine {name}", f"{choice.reason}: captions only")
+    return Finding(
+        Verdict.OK,
+        f"engine {name}",
+        f"reads the guidance with {choice.voice.name!r} ({choice.voice.locale}): {choice.reason}",
+    )
 
 
 # -- files ------------------------------------------------------------------------

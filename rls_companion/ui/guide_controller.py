@@ -83,9 +83,7 @@ class GuideController(QObject):
                 " breathing and sound go on as usual."
             )
         if not self.speech.available and self.plans and values["speech.enabled"]:
-            self.session.notice.emit(
-                "No speech engine was found: the guidance is shown as captions, with soft chimes."
-            )
+            self.session.notice.emit(self.speech.notice)
         self.update()
 
     def _on_changed(self) -> None:

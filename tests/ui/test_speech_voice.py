@@ -1,0 +1,83 @@
+"""The engine reads the guidance in a voice of its language (Qt's mock
+engine, which has British and American English, Norwegian and Finnish voices)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale
+from pytestqt.qtbot import QtBot
+
+from rls_companion.audio.speech import Speech
+from rls_companion.storage.settings_file import SettingsFile
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> SettingsFile:
+    store = SettingsFile(tmp_path / "settings.json")
+    store.set("speech.engine", "mock")
+    return store
+
+
+@pytest.fixture
+def american_desktop() -> Iterator[None]:
+    before = QLocale()
+    QLocale.setDefault(QLocale("en_US"))
+    yield
+    QLocale.setDefault(before)
+
+
+def _voice(speech: Speech) -> tuple[str, str]:
+    assert speech._tts is not None
+    voice = speech._tts.voice()
+    return voice.name(), voice.locale().name()
+
+
+def test_english_guidance_is_read_by_a_voice_of_the_persons_english(
+    qtbot: QtBot, settings: SettingsFile, american_desktop: None
+) -> None:
+    # The mock engine's default voice is British; this desktop is American.
+    speech = Speech(settings.values)
+    assert speech.available
+    assert _voice(speech) == ("Charly", "en_US")
+
+
+def test_the_voice_follows_the_language_of_the_words(
+    qtbot: QtBot, settings: SettingsFile, american_desktop: None
+) -> None:
+    speech = Speech(settings.values, language="fi")
+    assert _voice(speech)[1] == "fi_FI"
+
+
+def test_a_voice_chosen_in_settings_is_used(
+    qtbot: QtBot, settings: SettingsFile, american_desktop: None
+) -> None:
+    settings.set("speech.voice", "Anne")
+    assert _voice(Speech(settings.values)) == ("Anne", "en_GB")
+
+
+def test_without_a_voice_for_the_language_guidance_is_captions_only(
+    qtbot: QtBot, settings: SettingsFile
+) -> None:
+    speech = Speech(settings.values, language="de")
+    assert not speech.available
+    assert speech.problem == "the speech engine 'mock' has no voice that speaks 'de'"
+    assert speech.notice.startswith("No voice for the guidance's language was found")
+
+
+def test_the_doctor_says_which_voice_would_read_and_why(
+    qtbot: QtBot, american_desktop: None
+) -> None:
+    from PySide6.QtTextToSpeech import QTextToSpeech
+
+    from rls_companion.doctor import Verdict, _voice_finding
+
+    engine = QTextToSpeech("mock")
+    finding = _voice_finding("mock", engine, "")
+    assert finding.verdict is Verdict.OK
+    assert finding.detail == (
+        "reads the guidance with 'Charly' (en_US): speaks 'en' as in your locale en_US"
+    )
+    engine.deleteLater()
