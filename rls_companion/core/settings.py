@@ -180,7 +180,7 @@ SCHEMA: tuple[Spec, ...] = (
         "speech.voice",
         str,
         "",
-        "Voice (empty: the engine's default)",
+        "Voice (empty: one that speaks the guidance's language)",
         applies_when=("speech.enabled", True),
     ),
     Spec(

@@ -4,9 +4,10 @@ Speech engines list hundreds of voices, and their default is whatever comes
 first (speech-dispatcher with espeak-ng once offered "Bishnupriya Manipuri"
 for English text). So, unless the person chose a voice: a voice of their own
 locale if it speaks the guidance's language (en_GB for a British English
-desktop), then the engine's default if it speaks that language, then any
-voice that does. With none, the guidance is shown as captions only: words
-read in a foreign accent are no comfort at bedtime.
+desktop), then the engine's default if it speaks that language, then one of
+the language's main locale (en_US), then any voice that does. With none, the
+guidance is shown as captions only: words read by a voice made for another
+language are no comfort at bedtime.
 """
 
 from __future__ import annotations
