@@ -30,6 +30,9 @@ runtime_pkgs=(
     libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0
     libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0 fonts-dejavu-core
 )
+# The tests run with a real speech engine, as most Linux desktops have
+# (speech-dispatcher with its espeak-ng module), and the app's voice comes
+# from libespeak-ng (espeak-ng brings the library and its voice data).
 # simpleaudio (the optional extra, installed for the tests) is built from
 # source: a C compiler and the ALSA headers. It plays through ALSA, whose
 # default output reaches PulseAudio through libasound2-plugins (the tests
@@ -39,6 +42,7 @@ runtime_pkgs=(
 test_pkgs=(
     xvfb xauth pulseaudio pulseaudio-utils libasound2-dev libasound2-plugins
     gcc libc6-dev imagemagick xdotool x11-utils trayer desktop-file-utils appstream
+    speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
 )
 
 # PyInstaller reads and strips libraries with binutils (patchelf removes a

@@ -237,6 +237,7 @@ def _run_window(
         app.lastWindowClosed.disconnect(last_window_closed)
         tray.hide()
         window.controller.interrupt()
+        window.guide.close()
         notifier.setEnabled(False)
         signal.set_wakeup_fd(previous_fd)
         for sig, handler in previous.items():
@@ -247,6 +248,15 @@ def _run_window(
         window.deleteLater()
         app.processEvents()
         context.close()
+    from rls_companion.audio.speech import stuck_engines
+
+    if stuck_engines():
+        # A speech engine that never answered holds a thread Qt cannot stop.
+        # Everything is saved and closed: the process ends without waiting.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     return code
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from rls_companion import __version__
+from rls_companion.audio import espeak
 from rls_companion.context import Context
 from rls_companion.resources import ICON, asset
 from rls_companion.storage.db import SCHEMA_VERSION
@@ -57,6 +58,7 @@ def run(context: Context, out: TextIO | None = None) -> int:
             lambda: speech_findings(
                 bool(context.settings.get("speech.enabled")),
                 str(context.settings.get("speech.voice")),
+                str(context.settings.get("speech.engine")),
             ),
         ),
         ("Files", lambda: file_findings(context)),
@@ -157,15 +159,16 @@ def _simpleaudio_output() -> Finding:
 
 
 # -- speech -----------------------------------------------------------------------
-def speech_findings(enabled: bool, chosen_voice: str = "") -> list[Finding]:
+def speech_findings(enabled: bool, chosen_voice: str = "", wanted: str = "auto") -> list[Finding]:
+    findings = [_mixed_finding(chosen_voice)]
     try:
         from PySide6.QtTextToSpeech import QTextToSpeech
     except ImportError as error:
         return [
-            Finding(Verdict.NOT_AVAILABLE, "speech", f"Qt TextToSpeech cannot be loaded ({error})")
+            *findings,
+            Finding(Verdict.NOT_AVAILABLE, "speech", f"Qt TextToSpeech cannot be loaded ({error})"),
         ]
     names = [n for n in QTextToSpeech.availableEngines() if n != TEST_SPEECH_ENGINE]
-    findings: list[Finding] = []
     for name in names:
         engine = QTextToSpeech(name)
         try:
@@ -183,7 +186,8 @@ def speech_findings(enabled: bool, chosen_voice: str = "") -> list[Finding]:
                 findings.append(_voice_finding(name, engine, chosen_voice))
         finally:
             engine.deleteLater()
-    if not names:
+    working = [f.subject.removeprefix("engine ") for f in findings if f.verdict is Verdict.OK]
+    if not working and not names:
         findings.append(
             Finding(
                 Verdict.NOT_AVAILABLE,
@@ -191,18 +195,44 @@ def speech_findings(enabled: bool, chosen_voice: str = "") -> list[Finding]:
                 "no speech engine is installed; guidance is shown as captions",
             )
         )
-    working = any(f.verdict is Verdict.OK for f in findings)
+    if enabled and working:
+        used = working[0] if wanted == "auto" else wanted
+        mixed = used == espeak.ENGINE_NAME
+        how = "mixed into the session's sound" if mixed else "speaks by itself"
+        if used in working:
+            findings.append(Finding(Verdict.OK, "speech.engine", f"{wanted}: {used} ({how})"))
+        else:
+            findings.append(
+                Finding(Verdict.PROBLEM, "speech.engine", f"{wanted}: not working; captions only")
+            )
     if not enabled:
         findings.append(
             Finding(Verdict.OK, "speech.enabled", "false: guidance is shown as captions")
         )
-    elif names and not working:
+    elif not working:
         findings.append(
             Finding(
                 Verdict.NOT_AVAILABLE, "speech.enabled", "true, but no engine works: captions only"
             )
         )
     return findings
+
+
+def _mixed_finding(chosen_voice: str) -> Finding:
+    from rls_companion.audio.speech import pick_espeak_voice
+
+    subject = f"engine {espeak.ENGINE_NAME}"
+    try:
+        voice, choice = pick_espeak_voice(chosen_voice)
+    except espeak.EspeakProblem as problem:
+        return Finding(Verdict.NOT_AVAILABLE, subject, str(problem))
+    if voice is None or choice.voice is None:
+        return Finding(Verdict.NOT_AVAILABLE, subject, f"{choice.reason}: captions only")
+    return Finding(
+        Verdict.OK,
+        subject,
+        f"reads the guidance with {choice.voice.name!r} ({choice.voice.locale}): {choice.reason}",
+    )
 
 
 def _voice_finding(name: str, engine: object, chosen_voice: str) -> Finding:

@@ -1,36 +1,80 @@
-"""Spoken guidance through the platform's speech engine (Qt TextToSpeech).
+"""Spoken guidance, which never makes the window wait.
 
-`auto` picks the first engine that initialises and has a voice for the
-guidance's language, never the mock engine (which is for tests); the voice is
-chosen by `core.voice_choice`. Where none works, guidance is shown as
-captions with gentle chimes, and the window says so once.
+Two kinds of engine:
+
+- **espeak-ng, mixed** (`espeak-ng`, through libespeak-ng): each caption is
+  synthesized to samples on a background thread, a few captions ahead,
+  levelled beside the breath tone (core.speech_level) and mixed into the
+  session's own sound, so the voice never clips, sits at the tone's loudness,
+  lowers the soundscape while it speaks and follows the session's fade.
+- **live** (Qt TextToSpeech: speech-dispatcher, or the platform's engine
+  elsewhere): the engine speaks by itself at a calibrated volume, from its own
+  thread, so an engine that takes long to answer (speech-dispatcher's first
+  start has taken 15 s) delays only the voice, never the window.
+
+`auto` tries espeak-ng first, then every live engine but Qt's mock engine
+(which is for tests). The voice is chosen by `core.voice_choice`. Until the
+engine answers, and where none works, the guidance is shown as captions (the
+window says so once).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLocale, QObject, QThread, Signal, Slot
 
+from rls_companion.audio import espeak
 from rls_companion.core.settings import Value
-from rls_companion.core.voice_choice import GUIDANCE_LANGUAGE, Voice, VoiceChoice, choose_voice
+from rls_companion.core.voice_choice import (
+    GUIDANCE_LANGUAGE,
+    Voice,
+    VoiceChoice,
+    choose_voice,
+    ranked,
+)
+
+if TYPE_CHECKING:  # numpy is loaded only once a session makes sound
+    import numpy as np
+    import numpy.typing as npt
+
+    Wave = npt.NDArray[np.float32]
 
 log = logging.getLogger(__name__)
 
 TEST_ENGINE = "mock"
+MIXED_ENGINE = espeak.ENGINE_NAME
+BASE_WORDS_PER_MINUTE = 140.0  # the pace the guidance's timing assumes at rate 0
+# Live engines speak at their own level: speech-dispatcher with espeak-ng
+# reached 0 dBFS at Qt volume 0.8. Scaled by this, the default "Voice volume"
+# keeps its peaks near the breath tone's.
+LIVE_VOLUME_SCALE = 0.35
+CACHE_SIZE = 4  # synthesized captions kept (a few seconds of audio each)
+STOP_WAIT_MS = 500  # how long closing waits for a live engine's thread
 
 
-def engine_names() -> list[str]:
-    from PySide6.QtTextToSpeech import QTextToSpeech
+def rate_factor(rate: float) -> float:
+    """How much faster than normal the `speech.rate` setting (-1..1) speaks:
+    about an octave each way."""
+    return float(2.0**rate)
 
-    return list(QTextToSpeech.availableEngines())
+
+def words_per_minute(rate: float) -> int:
+    return round(BASE_WORDS_PER_MINUTE * rate_factor(rate))
+
+
+def _desktop_locales(language: str) -> tuple[str, str]:
+    return QLocale().name(), QLocale(language).name()
 
 
 def pick_voice(tts: object, chosen: str, language: str = GUIDANCE_LANGUAGE) -> VoiceChoice:
-    """Choose the engine's voice for words in `language` (core.voice_choice)
+    """Choose a Qt engine's voice for words in `language` (core.voice_choice)
     and set it; a VoiceChoice without a voice leaves the engine as it was."""
-    from PySide6.QtCore import QLocale
     from PySide6.QtTextToSpeech import QTextToSpeech, QVoice
 
     assert isinstance(tts, QTextToSpeech)
@@ -38,86 +82,312 @@ def pick_voice(tts: object, chosen: str, language: str = GUIDANCE_LANGUAGE) -> V
     for locale in tts.availableLocales():
         for qvoice in tts.allVoices(locale):
             voices.setdefault(Voice(qvoice.name(), qvoice.locale().name()), qvoice)
-    default = tts.voice()
+    own, main = _desktop_locales(language)
     choice = choose_voice(
         list(voices),
         chosen=chosen,
         language=language,
-        own_locale=QLocale().name(),
-        engine_default=default.name(),
-        main_locale=QLocale(language).name(),
+        own_locale=own,
+        engine_default=tts.voice().name(),
+        main_locale=main,
     )
     if choice.voice is not None:
         tts.setVoice(voices[choice.voice])
     return choice
 
 
-class Speech(QObject):
+def pick_espeak_voice(
+    chosen: str, language: str = GUIDANCE_LANGUAGE
+) -> tuple[espeak.EspeakVoice | None, VoiceChoice]:
+    """espeak-ng's voice for `language` and why; EspeakProblem if it cannot load."""
+    engine = espeak.load()
+    voices = {Voice(v.name, v.locale): v for v in engine.voices()}
+    own, main = _desktop_locales(language)
+    choice = choose_voice(
+        list(voices), chosen=chosen, language=language, own_locale=own, main_locale=main
+    )
+    return (voices[choice.voice] if choice.voice else None), choice
+
+
+def mixed_voices(language: str = GUIDANCE_LANGUAGE) -> list[Voice]:
+    """espeak-ng's voices, those for `language` first as they would be
+    chosen ([] where the library is missing). Call off the GUI thread."""
+    try:
+        engine = espeak.load()
+    except espeak.EspeakProblem:
+        return []
+    own, main = _desktop_locales(language)
+    voices = [Voice(v.name, v.locale) for v in engine.voices()]
+    return ranked(voices, language, own_locale=own, main_locale=main)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What an engine said when it was started."""
+
+    engine: str | None  # the engine that speaks, or None
+    voice: Voice | None = None
+    reason: str = ""
+    problem: str | None = None
+    lacks_voice: bool = False  # an engine works, but none of its voices fits
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything a speech thread needs, read from the settings on the GUI thread."""
+
+    chosen_voice: str
+    language: str
+    rate: float
+    volume: int
+    target_rms: float  # levelled loudness of a mixed voice, at volume 100
+    sample_rate: int
+
+
+class _Synthesizer:
+    """espeak-ng on a background thread: synthesizes the captions asked for,
+    in order, a few ahead, levelled and ready to mix."""
+
+    def __init__(self, request: Request, owner: Speech) -> None:
+        self._request = request
+        self._owner = owner
+        self._wanted: list[str] = []
+        self._ready: OrderedDict[str, Wave] = OrderedDict()
+        self._closed = False
+        self._lock = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="speech-synth", daemon=True)
+        self._thread.start()
+
+    def want(self, texts: Sequence[str]) -> None:
+        with self._lock:
+            self._wanted = [t for t in dict.fromkeys(texts) if t.strip()]
+            self._lock.notify()
+
+    def wave(self, text: str) -> Wave | None:
+        with self._lock:
+            return self._ready.get(text)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._wanted = []
+            self._lock.notify()
+
+    def _next(self) -> str | None:
+        with self._lock:
+            while not self._closed:
+                todo = [t for t in self._wanted if t not in self._ready]
+                if todo:
+                    return todo[0]
+                self._lock.wait()
+            return None
+
+    def _run(self) -> None:
+        request = self._request
+        try:
+            voice, choice = pick_espeak_voice(request.chosen_voice, request.language)
+        except espeak.EspeakProblem as problem:
+            self._owner.answered.emit(Answer(None, problem=f"espeak-ng: {problem}"))
+            return
+        if voice is None:
+            self._owner.answered.emit(
+                Answer(None, problem=f"espeak-ng has {choice.reason}", lacks_voice=True)
+            )
+            return
+        self._owner.answered.emit(Answer(MIXED_ENGINE, choice.voice, choice.reason))
+        try:
+            self._synthesize_wanted(voice)
+        except Exception:
+            log.exception("speech: synthesis failed; captions only from here")
+
+    def _synthesize_wanted(self, voice: espeak.EspeakVoice) -> None:
+        import numpy as np
+
+        from rls_companion.core.speech_level import level_speech
+
+        engine = espeak.load()
+        request = self._request
+        pace = words_per_minute(request.rate)
+        while (text := self._next()) is not None:
+            raw = engine.synthesize(text, voice, pace)
+            wave = level_speech(raw, engine.sample_rate, request.sample_rate, request.target_rms)
+            with self._lock:
+                self._ready[text] = wave.astype(np.float32)
+                while len(self._ready) > CACHE_SIZE:
+                    stale = next((t for t in self._ready if t not in self._wanted), None)
+                    self._ready.pop(stale if stale is not None else next(iter(self._ready)))
+            self._owner.voiced.emit(text)
+
+
+class _LiveWorker(QObject):
+    """A Qt TextToSpeech engine, created and driven on the speech thread."""
+
+    answered = Signal(object)
     speaking = Signal(bool)
+
+    def __init__(self, candidates: list[str], request: Request) -> None:
+        super().__init__()
+        self._candidates = candidates
+        self._request = request
+        self._tts: object = None
+
+    @Slot()
+    def open(self) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        problem, lacks_voice = "no speech engine is installed", False
+        names = list(QTextToSpeech.availableEngines())
+        for name in self._candidates:
+            if name not in names:
+                problem = f"the speech engine {name!r} is not installed"
+                continue
+            tts = QTextToSpeech(name, self)
+            if tts.state() == QTextToSpeech.State.Error or not tts.availableVoices():
+                problem = f"the speech engine {name!r} did not start"
+                tts.setParent(None)
+                continue
+            choice = pick_voice(tts, self._request.chosen_voice, self._request.language)
+            if choice.voice is None:
+                problem, lacks_voice = f"the speech engine {name!r} has {choice.reason}", True
+                tts.setParent(None)
+                continue
+            tts.setRate(self._request.rate)
+            tts.setVolume(self._request.volume / 100.0 * LIVE_VOLUME_SCALE)
+            tts.stateChanged.connect(
+                lambda state: self.speaking.emit(state == QTextToSpeech.State.Speaking)
+            )
+            self._tts = tts
+            self.answered.emit(Answer(name, choice.voice, choice.reason))
+            return
+        self.answered.emit(Answer(None, problem=problem, lacks_voice=lacks_voice))
+
+    @Slot(str)
+    def say(self, text: str) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        if isinstance(self._tts, QTextToSpeech):
+            self._tts.say(text)
+
+    @Slot()
+    def stop(self) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        if isinstance(self._tts, QTextToSpeech):
+            self._tts.stop()
+
+
+_STUCK: list[QThread] = []  # live engines that never answered; kept until the process ends
+
+
+def stuck_engines() -> int:
+    """Live engine threads still waiting on their engine (the app then exits
+    without waiting for them)."""
+    return sum(1 for thread in _STUCK if thread.isRunning())
+
+
+class Speech(QObject):
+    answered = Signal(object)  # an Answer, from whichever thread started the engine
+    ready = Signal()  # the engine answered: `available` and `problem` are known
+    voiced = Signal(str)  # a caption is synthesized and can be mixed (mixed engine)
+    speaking = Signal(bool)  # a live engine started or stopped speaking
+    _say = Signal(str)
+    _stop = Signal()
 
     def __init__(
         self,
         values: Mapping[str, Value],
         parent: QObject | None = None,
         language: str = GUIDANCE_LANGUAGE,
+        *,
+        target_rms: float = 0.18,
+        sample_rate: int = 44100,
     ) -> None:
         super().__init__(parent)
         self.engine_name: str | None = None
+        self.voice: Voice | None = None
         self.problem: str | None = None
-        self._lacks_voice = False  # an engine works, but none of its voices fits
-        self._tts = None
+        self.settled = False
+        self._lacks_voice = False
+        self._synth: _Synthesizer | None = None
+        self._thread: QThread | None = None
+        self._worker: _LiveWorker | None = None
+        self.answered.connect(self._on_answer)
         if not values["speech.enabled"]:
+            self.settled = True
             return
-        wanted = str(values["speech.engine"])
-        from PySide6.QtTextToSpeech import QTextToSpeech
-
-        names = engine_names()
-        candidates = [n for n in names if n != TEST_ENGINE] if wanted == "auto" else [wanted]
-        for name in candidates:
-            if name not in names:
-                self.problem = f"the speech engine {name!r} is not installed"
-                continue
-            tts = QTextToSpeech(name, self)
-            if tts.state() == QTextToSpeech.State.Error or not tts.availableVoices():
-                self.problem = f"the speech engine {name!r} did not start"
-                tts.setParent(None)
-                continue
-            choice = pick_voice(tts, str(values["speech.voice"]), language)
-            if choice.voice is None:
-                self.problem = f"the speech engine {name!r} has {choice.reason}"
-                self._lacks_voice = True
-                tts.setParent(None)
-                continue
-            self.engine_name = name
-            self._configure(tts, values)
-            self._tts = tts
-            self.problem = None
-            log.info(
-                "speech: %s, voice %s (%s): %s",
-                name,
-                tts.voice().name(),
-                tts.voice().locale().name(),
-                choice.reason,
-            )
-            break
-        else:
-            self.problem = self.problem or "no speech engine is installed"
-        if self._tts is None:
-            log.info("speech: %s; captions only", self.problem)
-
-    def _configure(self, tts: object, values: Mapping[str, Value]) -> None:
-        from PySide6.QtTextToSpeech import QTextToSpeech
-
-        assert isinstance(tts, QTextToSpeech)
-        tts.setRate(float(values["speech.rate"]))
-        tts.setVolume(int(values["speech.volume"]) / 100.0)
-        tts.stateChanged.connect(
-            lambda state: self.speaking.emit(state == QTextToSpeech.State.Speaking)
+        self._request = Request(
+            chosen_voice=str(values["speech.voice"]),
+            language=language,
+            rate=float(values["speech.rate"]),
+            volume=int(values["speech.volume"]),
+            target_rms=target_rms,
+            sample_rate=sample_rate,
         )
+        wanted = str(values["speech.engine"])
+        self._live: list[str] = []
+        if wanted == "auto":
+            from PySide6.QtTextToSpeech import QTextToSpeech
+
+            self._live = [n for n in QTextToSpeech.availableEngines() if n != TEST_ENGINE]
+        elif wanted != MIXED_ENGINE:
+            self._live = [wanted]
+        if wanted in ("auto", MIXED_ENGINE):
+            self._synth = _Synthesizer(self._request, self)
+        else:
+            self._start_live()
+
+    # -- the engine's answer -------------------------------------------------
+    def _start_live(self) -> None:
+        thread = QThread()
+        thread.setObjectName("speech-live")
+        worker = _LiveWorker(self._live, self._request)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.open)
+        thread.finished.connect(worker.deleteLater)
+        worker.answered.connect(self._on_answer)
+        worker.speaking.connect(self.speaking)
+        self._say.connect(worker.say)
+        self._stop.connect(worker.stop)
+        self._thread, self._worker = thread, worker
+        thread.start()
+
+    @Slot(object)
+    def _on_answer(self, answer: Answer) -> None:
+        if self.settled:
+            return
+        if answer.engine is None:
+            self.problem = answer.problem
+            self._lacks_voice = self._lacks_voice or answer.lacks_voice
+            if self._synth is not None:
+                self._synth.close()
+                self._synth = None
+                if self._live:
+                    self._start_live()
+                    return
+            self.settled = True
+            log.info("speech: %s; captions only", self.problem)
+            self.ready.emit()
+            return
+        self.settled = True
+        self.engine_name, self.voice, self.problem = answer.engine, answer.voice, None
+        assert answer.voice is not None
+        log.info(
+            "speech: %s, voice %s (%s): %s",
+            answer.engine,
+            answer.voice.name,
+            answer.voice.locale,
+            answer.reason,
+        )
+        self.ready.emit()
 
     @property
     def available(self) -> bool:
-        return self._tts is not None
+        return self.engine_name is not None
+
+    @property
+    def mixes(self) -> bool:
+        """The voice comes through the session's own sound (`wave`), not `say`."""
+        return self.engine_name == MIXED_ENGINE
 
     @property
     def notice(self) -> str:
@@ -129,10 +399,37 @@ class Speech(QObject):
             )
         return "No speech engine was found: the guidance is shown as captions, with soft chimes."
 
+    # -- speaking ------------------------------------------------------------
+    def prepare(self, texts: Sequence[str]) -> None:
+        """The captions to have ready next, soonest first (mixed engine)."""
+        if self._synth is not None:
+            self._synth.want(texts)
+
+    def wave(self, text: str) -> Wave | None:
+        """The levelled samples of `text`, once synthesized (mixed engine)."""
+        return self._synth.wave(text) if self._synth is not None and self.mixes else None
+
     def say(self, text: str) -> None:
-        if self._tts is not None:
-            self._tts.say(text)
+        """Speak `text` now (live engine; it interrupts what it was saying)."""
+        if self.available and not self.mixes:
+            self._say.emit(text)
 
     def stop(self) -> None:
-        if self._tts is not None:
-            self._tts.stop()
+        if self.available and not self.mixes:
+            self._stop.emit()
+
+    def close(self) -> None:
+        """Stop the engine's thread; one stuck waiting on its engine is left
+        to end with the process."""
+        if self._synth is not None:
+            self._synth.close()
+            self._synth = None
+        thread, worker = self._thread, self._worker
+        self._thread = self._worker = None
+        if thread is None or worker is None:
+            return
+        self._stop.emit()
+        thread.quit()
+        if not thread.wait(STOP_WAIT_MS):
+            log.warning("speech: the engine did not answer; it is left to end with the app")
+            _STUCK.append(thread)

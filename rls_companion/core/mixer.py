@@ -9,9 +9,12 @@ out, moves the cursor, and fades back in, so it is never heard as a click.
 
 The soundscape: the breath tone; an optional bed of pink or brown noise that
 swells with the inhale and ebbs with the exhale; an optional quiet chime at
-every change of breath phase; and chimes scheduled by the app. While speech
-plays, `set_ducking(True)` lowers the tone, the bed and the phase chimes.
-Everything follows the timeline's fade, so the session ends in silence.
+every change of breath phase; chimes scheduled by the app; and the spoken
+guidance, synthesized to samples and levelled beforehand (core.speech_level).
+While a voice sounds (or `set_ducking(True)` says one speaks elsewhere) the
+tone, the bed and the phase chimes are lowered. Everything follows the
+timeline's fade, so the session ends in silence and its last words are its
+quietest.
 
 Headroom is budgeted per source (peaks at volume 100, before fades), and the
 budgets add up to less than -1 dBFS, so the mix never needs limiting; the
@@ -84,8 +87,10 @@ class _Voice:
     """A sampled sound that starts at a practice time and then plays through."""
 
     at: float
-    wave: npt.NDArray[np.float64]
+    wave: npt.NDArray[np.floating]
     late_start: bool  # if its moment has passed: play the rest (True) or skip it
+    peak: float  # its highest sample, for the headroom check
+    speech: bool = False  # a voice: the soundscape is lowered while it sounds
     played: int | None = None  # samples played, once started
 
     @property
@@ -147,6 +152,7 @@ class SessionMixer:
         self._phase_wave = self._chime * (PHASE_CHIME_PEAK / CHIME_PEAK)
         self._voices: dict[int, _Voice] = {}  # handle -> chime scheduled by the app
         self._next_voice = 0
+        self._ducked_elsewhere = False  # a voice speaks outside the mix
         self._phase_voices: list[_Voice] = []
         self._scanned_to = 0.0  # phase boundaries up to here are scheduled
         self._last_phase_chime = -math.inf
@@ -160,12 +166,25 @@ class SessionMixer:
         Scheduled ahead, it lands on time even though audio is rendered half
         a second early; returns a handle for `cancel`.
         """
+        return self._add(_Voice(at_practice, self._event_wave, True, EVENT_CHIME_PEAK))
+
+    def schedule_speech(self, at_practice: float, wave: npt.NDArray[np.floating]) -> int:
+        """Speak `wave` (levelled, at the mixer's rate) from practice time
+        `at_practice`, or once the soundscape has been lowered if that is
+        later: a voice never starts over the tone at full level (their peaks
+        would add up). Returns a handle for `cancel`."""
+        if self.cursor is not None:
+            at_practice = max(at_practice, self.cursor + self.ducker.length / self.rate)
+        peak = float(np.max(np.abs(wave))) if len(wave) else 0.0
+        return self._add(_Voice(at_practice, wave, True, peak, speech=True))
+
+    def _add(self, voice: _Voice) -> int:
         self._next_voice += 1
-        self._voices[self._next_voice] = _Voice(at_practice, self._event_wave, late_start=True)
+        self._voices[self._next_voice] = voice
         return self._next_voice
 
     def cancel(self, handle: int) -> None:
-        """Call off a scheduled chime; one already ringing fades out quickly."""
+        """Call off a scheduled chime or voice; one already sounding fades out quickly."""
         voice = self._voices.get(handle)
         if voice is None:
             return
@@ -177,9 +196,21 @@ class SessionMixer:
         voice.played = 0
 
     def set_ducking(self, active: bool) -> None:
-        """Lower the tone, the bed and the phase chimes (while speech plays), or
-        bring them back; the change glides over `duck_seconds`."""
+        """Lower the tone, the bed and the phase chimes while a voice speaks
+        outside the mix (a speech engine that plays by itself), or bring them
+        back; the change glides over `duck_seconds`."""
+        self._ducked_elsewhere = active
         self.ducker.duck(active)
+
+    def _duck_for_speech(self, end: float) -> None:
+        """Duck while a voice in the mix sounds, starting `duck_seconds`
+        before it so the voice begins over a lowered soundscape."""
+        lead = self.ducker.length / self.rate
+        speaking = any(
+            v.speech and not v.done and (v.played is not None or v.at - end <= lead)
+            for v in self._voices.values()
+        )
+        self.ducker.duck(speaking or self._ducked_elsewhere)
 
     @property
     def ducking(self) -> bool:
@@ -225,6 +256,10 @@ class SessionMixer:
             self._phase_voices, out, start, speed, moment.running, in_order=True
         ):
             self._phase_voices = [v for v in self._phase_voices if not v.done]
+        if self._voices:
+            self._duck_for_speech(end)
+        elif self.ducker.target and not self._ducked_elsewhere:
+            self.ducker.duck(False)
         duck = self.ducker.render(frames)
         if not (isinstance(duck, float) and duck == 1.0):
             out *= duck
@@ -245,7 +280,7 @@ class SessionMixer:
         out *= gain
         # Within the headroom budget the limiter has nothing to do; it only
         # listens when more is sounding than the budget allows for.
-        bound = (self._steady_peak + EVENT_CHIME_PEAK * len(self._voices)) * self.volume
+        bound = (self._steady_peak + sum(v.peak for v in self._voices.values())) * self.volume
         if bound > LIMIT_CEILING or self.limiter.gain < 1.0:
             out = self.limiter.process(out)
         return out.astype(np.float32)
@@ -296,7 +331,9 @@ class SessionMixer:
                 if boundary <= 0.0 or boundary - self._last_phase_chime < MIN_CHIME_GAP:
                     continue
                 if self._phase_changes[self.plan.state_at(boundary).segment_index]:
-                    self._phase_voices.append(_Voice(boundary, self._phase_wave, late_start=False))
+                    self._phase_voices.append(
+                        _Voice(boundary, self._phase_wave, late_start=False, peak=PHASE_CHIME_PEAK)
+                    )
                     self._last_phase_chime = boundary
             self._scanned_to = upto
 

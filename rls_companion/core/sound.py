@@ -173,6 +173,19 @@ class BreathTone:
         return amplitude
 
 
+def tone_rms(plan: BreathPlan, points: int = 2000) -> float:
+    """The breath tone's RMS over one whole breath (before volume and fades),
+    worked out from the breath curve: the level other sounds are balanced to.
+
+    The harmonics are orthogonal, so the wave's mean square is the amplitude's
+    mean square times half the sum of the squared weights.
+    """
+    times = (np.arange(points) + 0.5) * (plan.cycle_seconds / points)
+    amplitude = FLOOR_LEVEL + (1.0 - FLOOR_LEVEL) * plan.levels_at(times)
+    wave_mean_square = sum(w * w for _, w in HARMONICS) / 2.0
+    return float(_NORMALISE * math.sqrt(float(np.mean(amplitude**2)) * wave_mean_square))
+
+
 class GainRamp:
     """A gain that moves towards its target at a bounded rate (no clicks)."""
 

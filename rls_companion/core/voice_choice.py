@@ -34,6 +34,29 @@ class VoiceChoice:
     reason: str
 
 
+def ranked(
+    voices: Sequence[Voice],
+    language: str = GUIDANCE_LANGUAGE,
+    own_locale: str = "",
+    engine_default: str = "",
+    main_locale: str = "",
+) -> list[Voice]:
+    """`voices` best first: those that speak `language` (the person's locale,
+    the engine's default, the language's main locale, plain voices before
+    variants), then all others. Settings list them in this order."""
+    return sorted(
+        voices,
+        key=lambda v: (
+            v.language != language,
+            v.locale != own_locale,
+            v.name != engine_default,
+            v.locale != main_locale,
+            "+" in v.name,
+            v.name,
+        ),
+    )
+
+
 def choose_voice(
     voices: Sequence[Voice],
     chosen: str = "",
@@ -55,16 +78,7 @@ def choose_voice(
     missing = f" (the chosen voice {chosen!r} is not installed)" if chosen else ""
     if not speaking:
         return VoiceChoice(None, f"no voice that speaks {language!r}{missing}")
-    best = min(
-        speaking,
-        key=lambda v: (
-            v.locale != own_locale,
-            v.name != engine_default,
-            v.locale != main_locale,
-            "+" in v.name,
-            v.name,
-        ),
-    )
+    best = ranked(speaking, language, own_locale, engine_default, main_locale)[0]
     if best.locale == own_locale:
         why = f"speaks {language!r} as in your locale {own_locale}"
     elif best.name == engine_default:

@@ -3,28 +3,25 @@ spoken when a speech engine exists, with gentle chimes where none does.
 
 Which caption shows is a pure function of the timeline position (core.guidance);
 this class only starts each caption's speech when its moment comes, on a
-precise timer, and keeps the sound ducked while a voice speaks.
+precise timer. A mixed voice (audio.speech) is synthesized a few captions
+ahead and handed to the session's sound, which lowers the soundscape around
+it; a live engine speaks by itself and the sound is lowered while it does.
+The engine answers in its own time: until then the captions show alone.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from importlib.resources.abc import Traversable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from rls_companion.audio.speech import Speech
+from rls_companion.audio.speech import Speech, rate_factor
 from rls_companion.core import guidance
 from rls_companion.core.session import RunState
 from rls_companion.ui.session_controller import SessionController
 
 log = logging.getLogger(__name__)
-
-
-def rate_factor(qt_rate: float) -> float:
-    """How much faster than normal Qt's rate (-1..1) speaks: about an octave each way."""
-    return math.pow(2.0, qt_rate)
 
 
 class GuideController(QObject):
@@ -39,6 +36,8 @@ class GuideController(QObject):
         self.speech: Speech | None = None
         self._spoken: tuple[int, int] | None = None  # (stage index, caption index)
         self._unit: tuple[int, int] | None = None
+        self._voice: int | None = None  # the mixed voice now sounding (a handle)
+        self._waiting: guidance.Caption | None = None  # to speak once synthesized
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -53,12 +52,17 @@ class GuideController(QObject):
         if run is None:
             return
         values = self.session.context.settings.values
-        if self.speech is not None:
-            self.speech.stop()
-            self.speech.setParent(None)
-        self.speech = Speech(values, self)
+        self._close_speech()
+        self.speech = Speech(
+            values,
+            self,
+            target_rms=self.session.speech_rms(),
+            sample_rate=self.session.sample_rate,
+        )
         self.speech.speaking.connect(self.session.duck)
-        rate = rate_factor(float(values["speech.rate"])) if self.speech.available else 1.0
+        self.speech.ready.connect(self._speech_ready)
+        self.speech.voiced.connect(self._voiced)
+        rate = rate_factor(float(values["speech.rate"])) if values["speech.enabled"] else 1.0
         self.plans = {}
         missing: list[str] = []
         for index, stage in enumerate(run.timeline.stages):
@@ -82,21 +86,70 @@ class GuideController(QObject):
                 "Some of tonight's guidance could not be loaded;"
                 " breathing and sound go on as usual."
             )
-        if not self.speech.available and self.plans and values["speech.enabled"]:
-            self.session.notice.emit(self.speech.notice)
         self.update()
+
+    def _speech_ready(self) -> None:
+        speech = self.speech
+        if speech is None:
+            return
+        if not speech.available:
+            if self.plans and self.session.context.settings.values["speech.enabled"]:
+                self.session.notice.emit(speech.notice)
+            return
+        # A caption that began while the engine was starting is spoken now
+        # if its time for speech has not passed.
+        where = self._where()
+        run = self.session.run
+        if where is not None and run is not None and run.state is RunState.RUNNING:
+            _stage, plan, t_ms = where
+            index = guidance.caption_index_at(plan, t_ms)
+            if index is not None and t_ms < plan.captions[index].speech_end_ms:
+                self._speak(plan.captions[index])
+        self._prepare_ahead()
+
+    def _voiced(self, text: str) -> None:
+        """A caption's voice is ready: speak it if it is still due."""
+        caption = self._waiting
+        if caption is None or caption.text != text:
+            return
+        where = self._where()
+        if where is not None and where[2] < caption.speech_end_ms:
+            self._speak(caption)
+
+    def _close_speech(self) -> None:
+        self._silence()
+        if self.speech is not None:
+            self.speech.close()
+            self.speech.setParent(None)
+            self.speech = None
+
+    def _silence(self) -> None:
+        """Stop the voice (quickly faded if mixed) and forget one still to come."""
+        self._waiting = None
+        if self._voice is not None:
+            self.session.cancel_chime(self._voice)
+            self._voice = None
+        if self.speech is not None:
+            self.speech.stop()
 
     def _on_changed(self) -> None:
         run = self.session.run
-        if run is not None and run.state is RunState.PAUSED and self.speech is not None:
-            self.speech.stop()
+        if run is not None and run.state is RunState.PAUSED:
+            self._silence()
         self.update()
 
     def _on_ending(self) -> None:
         self._timer.stop()
+        self._waiting = None
+        self._voice = None  # the voice fades out with the session's sound
         if self.speech is not None:
-            self.speech.stop()
+            self.speech.close()
         self._set_caption("")
+
+    def close(self) -> None:
+        """The app is quitting: the speech engine's thread is stopped."""
+        self._timer.stop()
+        self._close_speech()
 
     def _where(self) -> tuple[int, guidance.GuidancePlan, int] | None:
         run = self.session.run
@@ -133,16 +186,51 @@ class GuideController(QObject):
             self._timer.start(max(upcoming[0] - t_ms, 1))
 
     def _begin(self, stage_index: int, caption: guidance.Caption, t_ms: int) -> None:
-        speaking = self.speech is not None and self.speech.available
-        if speaking and t_ms < caption.speech_end_ms and self.speech is not None:
-            self.speech.say(caption.text)
+        speech = self.speech
+        speaking = speech is not None and speech.available
+        # While the engine is still starting the captions show alone; chimes
+        # stand in for the voice only where none will come.
+        voiceless = speech is None or (speech.settled and not speech.available)
+        self._waiting = None
+        if speaking and t_ms < caption.speech_end_ms:
+            self._speak(caption)
+        if speech is not None and speech.mixes:
+            self._prepare_ahead()
         unit = (stage_index, caption.unit)
         new_unit = unit != self._unit
         self._unit = unit
-        if caption.cue == "chime" or (not speaking and new_unit):
+        if caption.cue == "chime" or (voiceless and new_unit):
             run = self.session.run
             if run is not None:
                 self.session.schedule_chime(run.practice_seconds())
+
+    def _speak(self, caption: guidance.Caption) -> None:
+        speech = self.speech
+        if speech is None:
+            return
+        if not speech.mixes:
+            speech.say(caption.text)
+            return
+        wave = speech.wave(caption.text)
+        if wave is None:
+            self._waiting = caption  # spoken when it is ready, if still in time
+            return
+        if self._voice is not None:
+            self.session.cancel_chime(self._voice)
+        self._waiting = None
+        self._voice = self.session.say(wave)
+
+    def _prepare_ahead(self) -> None:
+        """Ask for the current caption and the next few to be synthesized."""
+        where = self._where()
+        if self.speech is None or where is None:
+            return
+        _stage, plan, t_ms = where
+        index = guidance.caption_index_at(plan, t_ms)
+        first = 0 if index is None else index
+        if index is None:
+            first = next((i for i, c in enumerate(plan.captions) if c.start_ms > t_ms), 0)
+        self.speech.prepare([c.text for c in plan.captions[first : first + 3]])
 
     def _set_caption(self, text: str) -> None:
         if text != self.caption:
@@ -160,7 +248,6 @@ class GuideController(QObject):
             return
         stage_index, plan, t_ms = where
         target_ms = guidance.next_region_start(plan, t_ms)
-        if self.speech is not None:
-            self.speech.stop()
+        self._silence()
         run.skip_to(run.timeline.stages[stage_index].start + target_ms / 1000.0)
         self.session.changed.emit()

@@ -25,6 +25,9 @@ from rls_companion.storage import sessions
 from rls_companion.storage.recorder import CHECKPOINT_SECONDS, SessionRecorder
 
 if TYPE_CHECKING:  # numpy is loaded only once a session makes sound
+    import numpy as np
+    import numpy.typing as npt
+
     from rls_companion.core.mixer import Moment, SessionMixer
     from rls_companion.core.sound import Block
 
@@ -207,6 +210,30 @@ class SessionController(QObject):
             cursor = self._mixer.cursor
             at = at_practice if cursor is None else max(at_practice, cursor)
             return self._mixer.schedule_chime(at)
+
+    def say(self, wave: npt.NDArray[np.float32]) -> int | None:
+        """Mix a levelled voice into the sound as soon as it can start; a
+        handle for `cancel_chime`, or None without sound."""
+        if self._mixer is None:
+            return None
+        with self._sound_lock:
+            run = self.run
+            handle = self._mixer.schedule_speech(run.practice_seconds() if run else 0.0, wave)
+        log.info("speech: %.1f s of voice", len(wave) / self._mixer.rate)
+        return handle
+
+    def speech_rms(self) -> float:
+        """The loudness a voice is levelled to: beside the breath tone, as the
+        "Voice volume" balance says (before the session's volume)."""
+        from rls_companion.core.sound import tone_rms
+        from rls_companion.core.speech_level import speech_rms
+
+        plan = self.plan or plans.breath_plan(self.context.settings.values)
+        return speech_rms(tone_rms(plan), int(self.context.settings.values["speech.volume"]))
+
+    @property
+    def sample_rate(self) -> int:
+        return self._sink.sample_rate if self._sink is not None else 44100
 
     def duck(self, active: bool) -> None:
         """Lower the soundscape while a voice speaks."""

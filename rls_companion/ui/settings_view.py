@@ -6,7 +6,11 @@ is shown beside its field and nothing is saved.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from rls_companion.core import settings as schema
 from rls_companion.core.settings import SettingError, Spec
+from rls_companion.core.voice_choice import Voice
 from rls_companion.storage.settings_file import SettingsFile
 
 # The sections this window edits; the others are set from the command line
@@ -58,8 +63,12 @@ CHOICE_LABELS = {
 }
 
 
+AUTOMATIC_VOICE = "Automatic: a voice that speaks the guidance's language"
+
+
 class SettingsView(QWidget):
     changed = Signal(str)
+    voices_listed = Signal(list)  # the engine's voices, best for the guidance first
 
     def __init__(self, settings: SettingsFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +122,47 @@ class SettingsView(QWidget):
         layout.addWidget(title)
         layout.addSpacing(8)
         layout.addWidget(scroll, 1)
+        self.voices_listed.connect(self._fill_voices)
+        self._voices_asked = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._voices_asked:
+            # Listing voices loads the speech engine: never on the GUI thread.
+            self._voices_asked = True
+            threading.Thread(target=self._list_voices, name="voice-list", daemon=True).start()
+
+    def _list_voices(self) -> None:
+        from rls_companion.audio.speech import mixed_voices
+
+        voices = mixed_voices()
+        with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+            self.voices_listed.emit(voices)
+
+    def _fill_voices(self, voices: list[Voice]) -> None:
+        """The voice list: automatic, then the voices that speak the
+        guidance's language, then the others (any name may still be typed)."""
+        from rls_companion.core.voice_choice import GUIDANCE_LANGUAGE
+
+        combo = self.editors["speech.voice"]
+        assert isinstance(combo, QComboBox)
+        current = str(self.settings.get("speech.voice"))
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(AUTOMATIC_VOICE, "")
+        matching = [v for v in voices if v.language == GUIDANCE_LANGUAGE]
+        for voice in matching:
+            combo.addItem(f"{voice.name} ({voice.locale})", voice.name)
+        if matching and len(matching) < len(voices):
+            combo.insertSeparator(combo.count())
+        for voice in voices[len(matching) :]:
+            combo.addItem(f"{voice.name} ({voice.locale})", voice.name)
+        index = combo.findData(current)
+        if index < 0:
+            combo.addItem(current, current)
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
+        combo.blockSignals(False)
 
     def _editor(self, spec: Spec, parent: QWidget) -> QWidget:
         value = self.settings.get(spec.key)
@@ -131,6 +181,16 @@ class SettingsView(QWidget):
                 lambda i, k=spec.key, c=spec.choices: self._apply(k, c[i])
             )
             editor = combo
+        elif spec.key == "speech.voice":
+            voices = QComboBox(parent)
+            voices.addItem(AUTOMATIC_VOICE, "")
+            if value:
+                voices.addItem(str(value), str(value))
+                voices.setCurrentIndex(1)
+            voices.currentIndexChanged.connect(
+                lambda i, k=spec.key, c=voices: self._apply(k, str(c.itemData(i) or ""))
+            )
+            editor = voices
         elif spec.kind is str:
             line = QLineEdit(str(value), parent)
             line.setMaxLength(schema.MAX_TEXT_LENGTH)

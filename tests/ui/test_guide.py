@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pytest
 from fakes import FakeClock
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -26,7 +28,10 @@ def test_captions_follow_the_body_scan_in_order_and_are_spoken(
     window.context.settings.set("speech.engine", "mock")
     window.start_session(minutes=20)
     guide = window.guide
-    assert guide.speech is not None and guide.speech.available
+    assert guide.speech is not None
+    with qtbot.waitSignal(guide.speech.ready, timeout=10_000):
+        pass  # the engine starts on its own thread
+    assert guide.speech.available and not guide.speech.mixes
     assert guide.caption == ""  # settling with the breath: no words
     start, plan = _body_scan(window)
     assert start == 240.0
@@ -121,3 +126,37 @@ def test_a_missing_script_is_told_in_the_window_and_the_rest_still_guides(
     assert run is not None
     kinds = {run.timeline.stages[i].kind for i in window.guide.plans}
     assert kinds == {StageKind.REST, StageKind.WIND_DOWN}
+
+
+def test_a_mixed_voice_speaks_each_caption_through_the_session_sound(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    from rls_companion.core.mixer import SessionMixer
+
+    window.context.settings.set("speech.engine", "espeak-ng")
+    window.context.settings.set("audio.backend", "none")
+    window.start_session(minutes=20)
+    speech = window.guide.speech
+    assert speech is not None
+    with qtbot.waitSignal(speech.ready, timeout=10_000):
+        pass
+    assert speech.mixes and speech.voice is not None and speech.voice.locale.startswith("en_")
+    start, plan = _body_scan(window)
+    clock.advance(start + 0.2)
+    with qtbot.waitSignal(speech.voiced, timeout=10_000):
+        window.guide.update()  # asks for this caption and the next ones
+    qtbot.waitUntil(lambda: window.guide._voice is not None, timeout=5000)
+    mixer = window.controller._mixer
+    assert isinstance(mixer, SessionMixer)
+    [voice] = [v for v in mixer._voices.values() if v.speech]
+    # The caption's words, about as long as the guidance's timing expects,
+    # starting now, levelled below -3 dBFS.
+    words = len(plan.captions[0].text.split())
+    seconds = len(voice.wave) / mixer.rate
+    assert 0.6 * words * 60 / 140 < seconds < 2.0 * words * 60 / 140 + 1.0
+    assert voice.at == pytest.approx(start + 0.2, abs=0.01)
+    assert 0.1 < float(np.max(np.abs(voice.wave))) <= 10 ** (-3 / 20)
+    # Pausing silences it, and nothing waits to be said.
+    window.controller.toggle_pause()
+    assert window.guide._voice is None and window.guide._waiting is None
+    assert not any(v.speech for v in mixer._voices.values())  # not yet sounding: dropped

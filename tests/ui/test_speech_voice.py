@@ -1,9 +1,10 @@
 """The engine reads the guidance in a voice of its language (Qt's mock
-engine, which has British and American English, Norwegian and Finnish voices)."""
+engine, which has British and American English, Norwegian and Finnish voices,
+started on the speech thread like any live engine)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from PySide6.QtCore import QLocale
 from pytestqt.qtbot import QtBot
 
 from rls_companion.audio.speech import Speech
+from rls_companion.core.settings import Value
 from rls_companion.storage.settings_file import SettingsFile
 
 
@@ -29,25 +31,32 @@ def american_desktop() -> Iterator[None]:
     QLocale.setDefault(before)
 
 
+def _started(qtbot: QtBot, values: Mapping[str, Value], language: str = "en") -> Speech:
+    speech = Speech(values, language=language)
+    with qtbot.waitSignal(speech.ready, timeout=10_000):
+        pass
+    speech.close()
+    return speech
+
+
 def _voice(speech: Speech) -> tuple[str, str]:
-    assert speech._tts is not None
-    voice = speech._tts.voice()
-    return voice.name(), voice.locale().name()
+    assert speech.voice is not None
+    return speech.voice.name, speech.voice.locale
 
 
 def test_english_guidance_is_read_by_a_voice_of_the_persons_english(
     qtbot: QtBot, settings: SettingsFile, american_desktop: None
 ) -> None:
     # The mock engine's default voice is British; this desktop is American.
-    speech = Speech(settings.values)
-    assert speech.available
+    speech = _started(qtbot, settings.values)
+    assert speech.available and speech.engine_name == "mock" and not speech.mixes
     assert _voice(speech) == ("Charly", "en_US")
 
 
 def test_the_voice_follows_the_language_of_the_words(
     qtbot: QtBot, settings: SettingsFile, american_desktop: None
 ) -> None:
-    speech = Speech(settings.values, language="fi")
+    speech = _started(qtbot, settings.values, language="fi")
     assert _voice(speech)[1] == "fi_FI"
 
 
@@ -55,14 +64,14 @@ def test_a_voice_chosen_in_settings_is_used(
     qtbot: QtBot, settings: SettingsFile, american_desktop: None
 ) -> None:
     settings.set("speech.voice", "Anne")
-    assert _voice(Speech(settings.values)) == ("Anne", "en_GB")
+    assert _voice(_started(qtbot, settings.values)) == ("Anne", "en_GB")
 
 
 def test_without_a_voice_for_the_language_guidance_is_captions_only(
     qtbot: QtBot, settings: SettingsFile
 ) -> None:
-    speech = Speech(settings.values, language="de")
-    assert not speech.available
+    speech = _started(qtbot, settings.values, language="de")
+    assert not speech.available and speech.settled
     assert speech.problem == "the speech engine 'mock' has no voice that speaks 'de'"
     assert speech.notice.startswith("No voice for the guidance's language was found")
 
