@@ -20,8 +20,14 @@ window says so once).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import shutil
+import socket
+import subprocess
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -219,16 +225,88 @@ class _Synthesizer:
             self._owner.voiced.emit(text)
 
 
+SPEECHD_ANSWER_SECONDS = 60.0  # how long a starting speech-dispatcher may take
+SPEECHD_POLL_SECONDS = 0.1
+
+
+def _speechd_address() -> tuple[int, object] | None:
+    """Where libspeechd would connect: (address family, address), or None
+    for an address this check does not know (then it is not checked)."""
+    address = os.environ.get("SPEECHD_ADDRESS", "")
+    if address.startswith("inet_socket:"):
+        host, _, port = address.removeprefix("inet_socket:").rpartition(":")
+        return (socket.AF_INET, (host or "127.0.0.1", int(port or 6560)))
+    if address.startswith("unix_socket:"):
+        return (socket.AF_UNIX, address.removeprefix("unix_socket:"))
+    if address:
+        return None
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or os.path.expanduser("~/.cache")
+    return (socket.AF_UNIX, os.path.join(runtime, "speech-dispatcher", "speechd.sock"))
+
+
+def speechd_answers(
+    closing: threading.Event, seconds: float = SPEECHD_ANSWER_SECONDS
+) -> str | None:
+    """Wait, without holding up anything else, until speech-dispatcher answers
+    a greeting; None when it does, else why not.
+
+    Qt's engine connects while holding Python's lock, so a speech-dispatcher
+    that is slow to start (15 s has been seen) would freeze every thread,
+    the window's too. Asked here first, it then connects at once. One that is
+    not running is started (as libspeechd would)."""
+    where = _speechd_address()
+    if where is None:
+        return None
+    family, address = where
+    deadline = time.monotonic() + seconds
+    spawned = False
+    while not closing.is_set() and time.monotonic() < deadline:
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as conn:
+                conn.settimeout(SPEECHD_POLL_SECONDS)
+                conn.connect(address)  # type: ignore[arg-type]
+                conn.sendall(b"SET self CLIENT_NAME rls:companion:check\r\n")
+                reply = b""
+                while b"\n" not in reply:
+                    if closing.is_set() or time.monotonic() > deadline:
+                        return "speech-dispatcher did not answer"
+                    try:
+                        chunk = conn.recv(256)
+                    except TimeoutError:
+                        continue
+                    if not chunk:
+                        break
+                    reply += chunk
+                if reply.startswith(b"2"):
+                    with contextlib.suppress(OSError):
+                        conn.sendall(b"QUIT\r\n")
+                    return None
+        except OSError:
+            if not spawned and family == socket.AF_UNIX and shutil.which("speech-dispatcher"):
+                spawned = True
+                with contextlib.suppress(OSError, subprocess.SubprocessError):
+                    subprocess.Popen(
+                        ["speech-dispatcher", "--spawn"],
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        start_new_session=True,
+                    )
+        closing.wait(SPEECHD_POLL_SECONDS)
+    return "speech-dispatcher did not answer"
+
+
 class _LiveWorker(QObject):
     """A Qt TextToSpeech engine, created and driven on the speech thread."""
 
     answered = Signal(object)
     speaking = Signal(bool)
 
-    def __init__(self, candidates: list[str], request: Request) -> None:
+    def __init__(self, candidates: list[str], request: Request, closing: threading.Event) -> None:
         super().__init__()
         self._candidates = candidates
         self._request = request
+        self._closing = closing
         self._tts: object = None
 
     @Slot()
@@ -241,6 +319,11 @@ class _LiveWorker(QObject):
             if name not in names:
                 problem = f"the speech engine {name!r} is not installed"
                 continue
+            if name == "speechd" and (silent := speechd_answers(self._closing)) is not None:
+                problem = silent
+                continue
+            if self._closing.is_set():
+                return
             tts = QTextToSpeech(name, self)
             if tts.state() == QTextToSpeech.State.Error or not tts.availableVoices():
                 problem = f"the speech engine {name!r} did not start"
@@ -311,6 +394,7 @@ class Speech(QObject):
         self._synth: _Synthesizer | None = None
         self._thread: QThread | None = None
         self._worker: _LiveWorker | None = None
+        self._closing = threading.Event()  # tells a live engine's thread to give up
         self.answered.connect(self._on_answer)
         if not values["speech.enabled"]:
             self.settled = True
@@ -340,7 +424,7 @@ class Speech(QObject):
     def _start_live(self) -> None:
         thread = QThread()
         thread.setObjectName("speech-live")
-        worker = _LiveWorker(self._live, self._request)
+        worker = _LiveWorker(self._live, self._request, self._closing)
         worker.moveToThread(thread)
         thread.started.connect(worker.open)
         thread.finished.connect(worker.deleteLater)
@@ -428,6 +512,7 @@ class Speech(QObject):
         self._thread = self._worker = None
         if thread is None or worker is None:
             return
+        self._closing.set()
         self._stop.emit()
         thread.quit()
         if not thread.wait(STOP_WAIT_MS):
