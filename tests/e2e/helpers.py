@@ -70,3 +70,19 @@ def sink_backends() -> list[object]:
             marks=pytest.mark.skipif(missing, reason="the simpleaudio extra is not installed"),
         ),
     ]
+
+
+def speech(command: list[str], env: dict[str, str], engine: str | None) -> None:
+    """Say which speech a test runs with: an engine's name, or None for none
+    (captions and chimes)."""
+    settings = (
+        {"speech.enabled": "false"}
+        if engine is None
+        else {
+            "speech.enabled": "true",
+            "speech.engine": engine,
+        }
+    )
+    for key, value in settings.items():
+        done = cli(command, env, "config", "set", key, value)
+        assert done.returncode == 0, done.stderr

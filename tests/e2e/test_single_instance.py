@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import cli, history, wait_for
+from helpers import cli, history, speech, wait_for
 from x11 import close_window, focus_nothing
 
 pytestmark = pytest.mark.e2e
@@ -117,6 +117,7 @@ def test_a_second_launch_raises_the_first_window_and_exits_0(
 def test_a_second_launch_with_start_starts_tonights_session_once(
     command: list[str], app_env: dict[str, str]
 ) -> None:
+    speech(command, app_env, None)  # launches and windows only
     first = _launch(command, app_env)
     try:
         window = _window(app_env)
@@ -144,6 +145,7 @@ def test_a_second_launch_with_start_starts_tonights_session_once(
 def test_a_socket_left_by_a_killed_instance_does_not_stop_the_next(
     command: list[str], app_env: dict[str, str]
 ) -> None:
+    speech(command, app_env, None)  # launches and windows only
     runtime = Path(app_env["XDG_RUNTIME_DIR"])
     before = set(runtime.glob("rls-companion-*"))
     crashed = subprocess.Popen(

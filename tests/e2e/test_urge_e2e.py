@@ -6,7 +6,7 @@ import subprocess
 from datetime import datetime
 
 import pytest
-from helpers import history, launch_session, newest_session, wait_for
+from helpers import history, launch_session, newest_session, speech, wait_for
 from test_session_e2e import _focus_window
 
 pytestmark = pytest.mark.e2e
@@ -22,6 +22,7 @@ def _urges(command: list[str], env: dict[str, str]) -> list[dict[str, object]]:
 
 
 def test_urges_marked_with_keys_are_recorded(command: list[str], app_env: dict[str, str]) -> None:
+    speech(command, app_env, None)  # keys and records only
     set_target = subprocess.run(
         [*command, "config", "set", "urge.start_target_seconds", "5"],
         env=app_env,
