@@ -56,12 +56,24 @@ log = logging.getLogger(__name__)
 TEST_ENGINE = "mock"
 MIXED_ENGINE = espeak.ENGINE_NAME
 BASE_WORDS_PER_MINUTE = 140.0  # the pace the guidance's timing assumes at rate 0
-# Live engines speak at their own level: speech-dispatcher with espeak-ng
-# reached 0 dBFS at Qt volume 0.8. Scaled by this, the default "Voice volume"
-# keeps its peaks near the breath tone's.
-LIVE_VOLUME_SCALE = 0.35
+# Live engines speak at their own level, outside the mix: speech-dispatcher
+# with espeak-ng peaks at full scale from Qt volume 0.8, at -6 dBFS at 0.28
+# and about -3.5 dBFS at this volume (measured; linear in between). The voice
+# has it at the default settings and less when either volume is turned down.
+LIVE_PEAK_VOLUME = 0.38
 CACHE_SIZE = 4  # synthesized captions kept (a few seconds of audio each)
 STOP_WAIT_MS = 500  # how long closing waits for a live engine's thread
+
+
+def live_volume(voice_volume: int, session_volume: int) -> float:
+    """Qt's volume (0-1) for a live engine: LIVE_PEAK_VOLUME at the default
+    settings, scaled down with either volume, never above it."""
+    from rls_companion.core.settings import SPECS
+    from rls_companion.core.speech_level import BALANCE_NEUTRAL
+
+    default = int(SPECS["audio.volume"].default)
+    share = voice_volume / BALANCE_NEUTRAL * session_volume / default
+    return LIVE_PEAK_VOLUME * min(max(share, 0.0), 1.0)
 
 
 def rate_factor(rate: float) -> float:
@@ -145,7 +157,8 @@ class Request:
     chosen_voice: str
     language: str
     rate: float
-    volume: int
+    volume: int  # the "Voice volume" setting
+    session_volume: int  # the sound's volume setting
     target_rms: float  # levelled loudness of a mixed voice, at volume 100
     sample_rate: int
 
@@ -335,7 +348,7 @@ class _LiveWorker(QObject):
                 tts.setParent(None)
                 continue
             tts.setRate(self._request.rate)
-            tts.setVolume(self._request.volume / 100.0 * LIVE_VOLUME_SCALE)
+            tts.setVolume(live_volume(self._request.volume, self._request.session_volume))
             tts.stateChanged.connect(
                 lambda state: self.speaking.emit(state == QTextToSpeech.State.Speaking)
             )
@@ -404,6 +417,7 @@ class Speech(QObject):
             language=language,
             rate=float(values["speech.rate"]),
             volume=int(values["speech.volume"]),
+            session_volume=int(values["audio.volume"]),
             target_rms=target_rms,
             sample_rate=sample_rate,
         )

@@ -173,14 +173,18 @@ SCHEMA: tuple[Spec, ...] = (
         str,
         "auto",
         "Speech engine",
-        help="'auto' picks the first working engine; or a name listed by 'doctor'.",
+        help=(
+            "'auto' uses espeak-ng, mixed into the session's sound, where it is installed,"
+            " then the system's engine; or a name listed by 'doctor'."
+        ),
         applies_when=("speech.enabled", True),
     ),
     Spec(
         "speech.voice",
         str,
         "",
-        "Voice (empty: one that speaks the guidance's language)",
+        "Voice",
+        help="Empty: a voice that speaks the guidance's language, chosen as 'doctor' shows.",
         applies_when=("speech.enabled", True),
     ),
     Spec(
@@ -199,6 +203,7 @@ SCHEMA: tuple[Spec, ...] = (
         "Voice volume (%)",
         0,
         100,
+        help="The voice beside the breath sounds: at 80 it is as loud as the breath tone.",
         applies_when=("speech.enabled", True),
     ),
     Spec(

@@ -63,7 +63,7 @@ CHOICE_LABELS = {
 }
 
 
-AUTOMATIC_VOICE = "Automatic: a voice that speaks the guidance's language"
+AUTOMATIC_VOICE = "Automatic (speaks the guidance's language)"
 
 
 class SettingsView(QWidget):

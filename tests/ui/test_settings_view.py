@@ -93,3 +93,28 @@ def test_number_fields_show_their_values_with_room_to_read_them(window: MainWind
         margins = field.textMargins()
         room = field.width() - margins.left() - margins.right()
         assert room >= field.fontMetrics().horizontalAdvance(field.text())
+
+
+def test_the_voice_list_offers_voices_of_the_guidance_language_first(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.context.settings.set("speech.voice", "English (Great Britain)")
+    view = window.settings_view
+    with qtbot.waitSignal(view.voices_listed, timeout=10_000):
+        window.show()
+        window.show_page(view)
+    combo = view.editors["speech.voice"]
+    assert isinstance(combo, QComboBox)
+    names = [combo.itemData(i) for i in range(combo.count())]
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert names[0] == "" and labels[0].startswith("Automatic")
+    voiced = [n for n in names[1:] if n]  # separators carry no voice
+    english = [n for n in voiced if n.startswith("English")]
+    assert len(english) >= 2 and voiced[: len(english)] == english
+    assert len(voiced) > len(english) + 50  # every other voice follows
+    assert combo.currentData() == "English (Great Britain)"
+    # Choosing one saves it; Automatic clears it.
+    combo.setCurrentIndex(names.index(english[-1]))
+    assert window.context.settings.get("speech.voice") == english[-1]
+    combo.setCurrentIndex(0)
+    assert window.context.settings.get("speech.voice") == ""

@@ -90,3 +90,13 @@ def test_the_doctor_says_which_voice_would_read_and_why(
         "reads the guidance with 'Charly' (en_US): speaks 'en' as in your locale en_US"
     )
     engine.deleteLater()
+
+
+def test_a_live_engine_is_loudest_at_the_default_volumes_and_follows_them_down() -> None:
+    from rls_companion.audio.speech import LIVE_PEAK_VOLUME, live_volume
+
+    assert live_volume(80, 60) == pytest.approx(LIVE_PEAK_VOLUME)
+    assert live_volume(100, 100) == pytest.approx(LIVE_PEAK_VOLUME)  # never above
+    assert live_volume(40, 60) == pytest.approx(LIVE_PEAK_VOLUME / 2)
+    assert live_volume(80, 30) == pytest.approx(LIVE_PEAK_VOLUME / 2)
+    assert live_volume(0, 60) == 0.0
