@@ -22,6 +22,7 @@ from audio_analysis import (
 from conftest import Pulse
 from helpers import cli, history, launch_session, newest_session, speech, wait_for
 from speech_analysis import folded_period, speech_levels
+from speech_engines import needs_espeak
 
 pytestmark = pytest.mark.e2e
 
@@ -46,6 +47,7 @@ def _record(pulse: Pulse, path: Path) -> subprocess.Popen[bytes]:
     )
 
 
+@needs_espeak
 def test_one_minute_session_sounds_right_and_is_saved(
     tmp_path: Path, command: list[str], app_env: dict[str, str], pulse: Pulse
 ) -> None:

@@ -9,6 +9,7 @@ import pytest
 from fakes import FakeClock
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from speech_engines import needs_espeak
 
 from rls_companion.core import guidance
 from rls_companion.core.session import StageKind
@@ -128,6 +129,7 @@ def test_a_missing_script_is_told_in_the_window_and_the_rest_still_guides(
     assert kinds == {StageKind.REST, StageKind.WIND_DOWN}
 
 
+@needs_espeak
 def test_a_mixed_voice_speaks_each_caption_through_the_session_sound(
     qtbot: QtBot, window: MainWindow, clock: FakeClock
 ) -> None:

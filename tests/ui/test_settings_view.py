@@ -4,6 +4,7 @@ import json
 
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit, QSpinBox
 from pytestqt.qtbot import QtBot
+from speech_engines import needs_espeak
 
 from rls_companion.core import settings as schema
 from rls_companion.ui.main_window import MainWindow
@@ -95,6 +96,7 @@ def test_number_fields_show_their_values_with_room_to_read_them(window: MainWind
         assert room >= field.fontMetrics().horizontalAdvance(field.text())
 
 
+@needs_espeak
 def test_the_voice_list_offers_voices_of_the_guidance_language_first(
     qtbot: QtBot, window: MainWindow
 ) -> None:
