@@ -97,7 +97,8 @@ chmod 755 "$root/opt/rls-companion/rls-companion"
 
 # Dependencies on the system's libraries, with the versions their symbols need.
 # The speech-dispatcher plug-in's library is only recommended: without it the
-# guidance is shown as captions. (--warnings=0: the Python C API symbols that
+# guidance is shown as captions. So is libespeak-ng, which the app opens by
+# name (ctypes, unseen by dpkg-shlibdeps) to make the voice it mixes. (--warnings=0: the Python C API symbols that
 # the extension modules leave for libpython are no news.)
 printf 'Source: rls-companion\n\nPackage: rls-companion\nArchitecture: any\n' >"$stage/debian/control"
 speechd=opt/rls-companion/_internal/PySide6/Qt/plugins/texttospeech/libqtexttospeech_speechd.so
@@ -121,7 +122,7 @@ Architecture: $arch
 Maintainer: $maintainer
 Installed-Size: $installed_size
 Depends: $depends
-Recommends: speech-dispatcher, $recommends
+Recommends: libespeak-ng1, speech-dispatcher, $recommends
 Section: utils
 Priority: optional
 Homepage: $HOMEPAGE

@@ -43,10 +43,10 @@ import numpy.typing as npt
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from rls_companion.audio.sinks import Source
+from rls_companion.core.rate import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 44100
 BYTES_PER_SAMPLE = 2  # int16: what every ALSA device takes
 SEGMENT_SECONDS = 600.0
 LEAD_SECONDS = 0.5  # rendered ahead of playback: rides out a busy moment

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from rls_companion.core.rate import SAMPLE_RATE
+
 if TYPE_CHECKING:  # numpy is loaded only once a session makes sound
     from rls_companion.core.sound import Block
 
@@ -31,7 +33,7 @@ class NullSink:
     """Plays nothing; the session runs silently."""
 
     name = "none"
-    sample_rate = 44100
+    sample_rate = SAMPLE_RATE
 
     def start(self, source: Source) -> None:
         pass

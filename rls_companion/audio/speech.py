@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLocale, QObject, QThread, Signal, Slot
 
 from rls_companion.audio import espeak
+from rls_companion.core.rate import SAMPLE_RATE
 from rls_companion.core.settings import Value
 from rls_companion.core.voice_choice import (
     GUIDANCE_LANGUAGE,
@@ -396,7 +397,7 @@ class Speech(QObject):
         language: str = GUIDANCE_LANGUAGE,
         *,
         target_rms: float = 0.18,
-        sample_rate: int = 44100,
+        sample_rate: int = SAMPLE_RATE,
     ) -> None:
         super().__init__(parent)
         self.engine_name: str | None = None

@@ -22,8 +22,8 @@ import numpy.typing as npt
 
 from rls_companion.core.breathing import BreathPlan
 from rls_companion.core.noise import soft_limit
+from rls_companion.core.rate import SAMPLE_RATE as SAMPLE_RATE  # re-exported
 
-SAMPLE_RATE = 44100
 Block = npt.NDArray[np.float32]
 
 LOW_HZ = 174.6  # F3: low and warm at the bottom of the breath

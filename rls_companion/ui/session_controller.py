@@ -19,6 +19,7 @@ from rls_companion.context import Context
 from rls_companion.core import plan as plans
 from rls_companion.core.breathing import BreathPlan
 from rls_companion.core.clock import Clock
+from rls_companion.core.rate import SAMPLE_RATE
 from rls_companion.core.records import SessionRecord, SessionState
 from rls_companion.core.session import Kind, RunState, SessionRun
 from rls_companion.storage import sessions
@@ -233,7 +234,7 @@ class SessionController(QObject):
 
     @property
     def sample_rate(self) -> int:
-        return self._sink.sample_rate if self._sink is not None else 44100
+        return self._sink.sample_rate if self._sink is not None else SAMPLE_RATE
 
     def duck(self, active: bool) -> None:
         """Lower the soundscape while a voice speaks."""
