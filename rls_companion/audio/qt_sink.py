@@ -1,9 +1,32 @@
 """Streaming output through Qt Multimedia (part of PySide6; no compiler needed).
 
-Qt pulls bytes from a QIODevice whenever the device buffer has room; our
-device renders exactly that many frames on demand. The buffer holds about half
-a second, enough to ride out a busy moment without a dropout; the mixer
-renders ahead by exactly what is queued, so cues still land on time.
+Qt pulls bytes from a QIODevice whenever its buffer has room; our device
+renders exactly that many frames on demand. Qt's buffer holds
+`BUFFER_SECONDS`, and the sound server about `PULSE_LATENCY_MS` more (see
+below): about half a second in all, enough to ride out a busy moment without
+a dropout. The mixer is told the lead of both (what Qt has queued plus the
+latency asked of the server), so cues still land on time.
+
+The stream lives on the sink's own thread (a QThread with its own event
+loop): the QAudioSink, the device it pulls from and the timer that watches
+them are made, run and closed there, so Qt's pulls, and the source callback
+they call, run on that thread. Painting the window, or anything else that
+keeps the GUI thread busy, no longer stops the pulls (tests/audio keeps the
+GUI thread busy for 1.5 s: Qt's buffer stays full). The caller makes the
+source safe to call there (the session controller holds a lock around the
+mixer). Rendering is Python, so it still needs the interpreter lock: a GUI
+thread that ran Python without pause would hold it up, but one that paints
+and then waits for events leaves it ample time (measured: no hole under load).
+
+Qt 6.10 and later hand the sound to PulseAudio through a buffer of only
+about 17 ms, which libpulse's own thread refills from Qt's buffer. With every
+core busy that thread is sometimes later than that and the output underruns:
+holes of 6-93 ms in a two-minute session with two spinning processes per core
+(tests/e2e/test_audio_under_load_e2e.py), whichever thread Qt pulled on.
+libpulse reads a latency request from the environment (PULSE_LATENCY_MSEC)
+when a stream connects, so the sink asks for `PULSE_LATENCY_MS` there unless
+the user asked for a latency already; the same session then has no hole.
+Earlier Qt asks the server for a buffer of `BUFFER_SECONDS` itself.
 
 When the output goes away mid-session (a USB headset unplugged, the sound
 server's sink removed) Qt often says nothing: measured with PulseAudio, the
@@ -14,25 +37,44 @@ own pulls: none for `STALL_SECONDS`, or none soon after its output left the
 list, means the output is gone. It then reopens the
 default output once; if that does not play either, the session goes on
 silently (the window says so) until Qt reports a new output, which the sink
-then plays on. Every restart fades in, so it never clicks.
+then plays on. Every restart fades in, so it never clicks. Changes to the
+list of outputs are watched on the GUI thread (a QMediaDevices made there;
+with PulseAudio its signal also reaches other threads, but that is not
+promised) and passed on to the sink's thread, which reads the list itself.
+A lost output is reported to the window on the GUI thread.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QIODevice, QObject, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDeadlineTimer,
+    QIODevice,
+    QObject,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+    qVersion,
+)
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
 from rls_companion.audio.sinks import Source
+from rls_companion.core.rate import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 44100
-BUFFER_SECONDS = 0.5
+BUFFER_SECONDS = 0.3
+# Asked of PulseAudio for the server's side of the stream (Qt 6.10 and later
+# ask for 17 ms, too little on a busy machine; see above). PulseAudio keeps
+# about half of it in the stream's buffer and the rest in the output's.
+PULSE_LATENCY_MS = 200
 MAX_PULL_FRAMES = 4096
 CHECK_MS = 1000
 MOVE_GRACE_MS = 1500  # after an output is removed, this long to see if the stream moved
@@ -43,6 +85,13 @@ STALL_SECONDS = 3.0
 # begins with this much silence, then fades in.
 RESTART_SILENCE_SECONDS = 0.05
 RESTART_FADE_SECONDS = 0.03
+# stop() waits this long for the sink's thread to close the stream and end
+# (it takes a millisecond or so; one pull in progress at most adds another).
+STOP_WAIT_MS = 2000
+
+# Threads that did not end within STOP_WAIT_MS: kept, so that a QThread still
+# running is never destroyed (Qt aborts the process if it is).
+_stragglers: list[QThread] = []
 
 
 class _PullDevice(QIODevice):
@@ -88,77 +137,93 @@ class _PullDevice(QIODevice):
         return MAX_PULL_FRAMES * self._bytes_per_frame
 
 
-class QtSink(QObject):
-    name = "qt"
+class _Status:
+    """What the sink's thread tells the GUI thread (plain values: read at any time)."""
+
+    def __init__(self) -> None:
+        self.lost = False  # silent, waiting for an output to appear
+        self.restarts = 0
+
+
+def _server_latency_seconds() -> float:
+    """Ask PulseAudio for a server-side buffer of PULSE_LATENCY_MS; the
+    latency asked for, in seconds (0 where Qt's own buffer is the server's).
+
+    The request is an environment variable of the whole process (libpulse
+    reads it for every stream, ALSA's PulseAudio plugin too). It is set on
+    the GUI thread before the sink's thread starts: changing the environment
+    while another thread reads it is not safe.
+    """
+    major, minor = (int(part) for part in qVersion().split(".")[:2])
+    if (major, minor) < (6, 10):
+        return 0.0  # Qt asks the server for a buffer of BUFFER_SECONDS itself
+    asked = os.environ.setdefault("PULSE_LATENCY_MSEC", str(PULSE_LATENCY_MS))
+    try:
+        return max(int(asked), 0) / 1000.0
+    except ValueError:
+        return 0.0
+
+
+def _default_device() -> QAudioDevice | None:
+    device = QMediaDevices.defaultAudioOutput()
+    return None if device.isNull() else device
+
+
+class _Stream(QObject):
+    """The output stream and its watch. Made, used and closed on the sink's thread."""
+
+    failed = Signal(str)
 
     def __init__(
-        self, device: QAudioDevice, parent: QObject, on_failure: Callable[[str], None]
+        self, device: QAudioDevice, source: Source, rate: int, latency: float, status: _Status
     ) -> None:
-        super().__init__(parent)
+        super().__init__()
         self._device_info = device
-        self._on_failure = on_failure
-        self.sample_rate = SAMPLE_RATE
-        self._format = self._format_for(device)
-        self._source: Source | None = None
+        self._source = source
+        self._rate = rate
+        self._latency = latency  # held by the sound server, beyond Qt's buffer
+        self._status = status
+        self._format = _format_for(device)
         self._sink: QAudioSink | None = None
         self._device: _PullDevice | None = None
         self._pulled = 0  # frames pulled at the last check
         self._progress_at = 0.0  # when a check last found new pulls
         self._checked_at = 0.0
         self._retried = False  # reopened once since it last played
-        self.lost = False  # silent, waiting for an output to appear
-        self.restarts = 0
         # QAudioSink.stateChanged carries an enum PySide6 cannot convert, so
         # the sink's health is checked on a slow timer instead.
         self._watch = QTimer(self)
         self._watch.setInterval(CHECK_MS)
         self._watch.timeout.connect(self._check)
-        self._outputs = QMediaDevices(self)
-        self._outputs.audioOutputsChanged.connect(self._outputs_changed)
 
-    @staticmethod
-    def default_device() -> QAudioDevice | None:
-        device = QMediaDevices.defaultAudioOutput()
-        return None if device.isNull() else device
+    def begin(self) -> None:
+        self._open(self._device_info, fade_in=False)
+        self._watch.start()
 
-    @staticmethod
-    def _format_for(device: QAudioDevice) -> QAudioFormat:
-        fmt = QAudioFormat()
-        fmt.setSampleRate(SAMPLE_RATE)
-        fmt.setChannelCount(1)
-        fmt.setSampleFormat(QAudioFormat.SampleFormat.Float)
-        if not device.isFormatSupported(fmt):
-            fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-        return fmt
+    def end(self) -> None:
+        self._watch.stop()
+        self._close()
 
     def _lead_seconds(self) -> float:
         sink = self._sink
         if sink is None:
             return 0.0
         queued = max(sink.bufferSize() - sink.bytesFree(), 0)
-        return queued / (self._format.bytesPerFrame() * self.sample_rate)
-
-    def start(self, source: Source) -> None:
-        self._source = source
-        self._open(self._device_info, fade_in=False)
-        self._watch.start()
+        return queued / (self._format.bytesPerFrame() * self._rate) + self._latency
 
     def _open(self, device: QAudioDevice, fade_in: bool) -> None:
-        assert self._source is not None
         self._device_info = device
-        self._format = self._format_for(device)
+        self._format = _format_for(device)
         int16 = self._format.sampleFormat() == QAudioFormat.SampleFormat.Int16
-        self._device = _PullDevice(self._source, self.sample_rate, int16, self._lead_seconds, self)
+        self._device = _PullDevice(self._source, self._rate, int16, self._lead_seconds, self)
         if fade_in:
             self._device.fade_in(
-                round(RESTART_SILENCE_SECONDS * self.sample_rate),
-                round(RESTART_FADE_SECONDS * self.sample_rate),
+                round(RESTART_SILENCE_SECONDS * self._rate),
+                round(RESTART_FADE_SECONDS * self._rate),
             )
         self._device.open(QIODevice.OpenModeFlag.ReadOnly)
         self._sink = QAudioSink(device, self._format, self)
-        self._sink.setBufferSize(
-            int(BUFFER_SECONDS * self.sample_rate) * self._format.bytesPerFrame()
-        )
+        self._sink.setBufferSize(int(BUFFER_SECONDS * self._rate) * self._format.bytesPerFrame())
         self._pulled = 0
         self._progress_at = self._checked_at = time.monotonic()
         self._sink.start(self._device)
@@ -186,16 +251,15 @@ class QtSink(QObject):
         if now - self._progress_at >= STALL_SECONDS:
             self._lose("it stopped taking sound")
 
-    def _outputs_changed(self) -> None:
-        if self._source is None:
-            return
-        if self.lost:
-            device = self.default_device()
+    @Slot()
+    def outputs_changed(self) -> None:
+        if self._status.lost:
+            device = _default_device()
             if device is not None:
                 log.info("audio: an output appeared (%s): sound resumes", device.description())
-                self.lost = False
+                self._status.lost = False
                 self._retried = True
-                self.restarts += 1
+                self._status.restarts += 1
                 self._open(device, fade_in=True)
             return
         ids = {bytes(d.id().data()) for d in QMediaDevices.audioOutputs()}
@@ -217,14 +281,14 @@ class QtSink(QObject):
     def _lose(self, reason: str) -> None:
         log.warning("audio: lost %s: %s", self._device_info.description(), reason)
         self._close()
-        device = self.default_device()
+        device = _default_device()
         if device is not None and not self._retried:
             self._retried = True
-            self.restarts += 1
+            self._status.restarts += 1
             self._open(device, fade_in=True)
             return
-        self.lost = True
-        self._on_failure(f"The sound output went away ({reason}).")
+        self._status.lost = True
+        self.failed.emit(f"The sound output went away ({reason}).")
 
     def _close(self) -> None:
         sink, device = self._sink, self._device
@@ -236,8 +300,111 @@ class QtSink(QObject):
             device.close()
             device.deleteLater()
 
+
+def _format_for(device: QAudioDevice) -> QAudioFormat:
+    fmt = QAudioFormat()
+    fmt.setSampleRate(SAMPLE_RATE)
+    fmt.setChannelCount(1)
+    fmt.setSampleFormat(QAudioFormat.SampleFormat.Float)
+    if not device.isFormatSupported(fmt):
+        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+    return fmt
+
+
+class _StreamThread(QThread):
+    """The sink's own thread: its event loop runs the stream from start to close."""
+
+    outputs_changed = Signal()  # emitted on the GUI thread, handled on this one
+    failed = Signal(str)  # emitted on this thread, handled on the GUI thread
+
+    def __init__(
+        self, device: QAudioDevice, source: Source, rate: int, latency: float, status: _Status
+    ) -> None:
+        super().__init__()
+        self.setObjectName("qt-audio-sink")
+        self._device = device
+        self._source = source
+        self._rate = rate
+        self._latency = latency
+        self._status = status
+
+    def run(self) -> None:
+        stream = _Stream(self._device, self._source, self._rate, self._latency, self._status)
+        self.outputs_changed.connect(stream.outputs_changed)
+        stream.failed.connect(self.failed)
+        try:
+            stream.begin()
+            self.exec()
+        finally:
+            stream.end()
+            # Deleted here, before the thread ends (QThread deletes what is
+            # left to delete on its way out), never from another thread.
+            stream.deleteLater()
+
+
+class QtSink(QObject):
+    """Streams the session through Qt Multimedia, from the sink's own thread.
+
+    `on_failure` is called on the thread that made the sink (the GUI thread).
+    """
+
+    name = "qt"
+
+    def __init__(
+        self, device: QAudioDevice, parent: QObject, on_failure: Callable[[str], None]
+    ) -> None:
+        super().__init__(parent)
+        self._device_info = device
+        self._on_failure = on_failure
+        self.sample_rate = SAMPLE_RATE
+        self._latency = _server_latency_seconds()
+        self._status = _Status()
+        self._thread: _StreamThread | None = None
+        self._outputs = QMediaDevices(self)
+        self._outputs.audioOutputsChanged.connect(self._outputs_changed)
+        # Quitting mid-session must end the thread: Qt aborts the process
+        # when a QThread that is still running is destroyed.
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+
+    @property
+    def lost(self) -> bool:
+        """Silent, waiting for an output to appear."""
+        return self._status.lost
+
+    @property
+    def restarts(self) -> int:
+        """Times the stream was reopened (after a loss, or when an output appeared)."""
+        return self._status.restarts
+
+    @staticmethod
+    def default_device() -> QAudioDevice | None:
+        return _default_device()
+
+    def start(self, source: Source) -> None:
+        self.stop()
+        thread = _StreamThread(
+            self._device_info, source, self.sample_rate, self._latency, self._status
+        )
+        thread.failed.connect(self._failed)
+        self._thread = thread
+        thread.start()
+
     def stop(self) -> None:
-        self._watch.stop()
-        self._source = None
-        self.lost = False
-        self._close()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.quit()
+            if not thread.wait(QDeadlineTimer(STOP_WAIT_MS)):
+                log.warning("audio: the Qt sink's thread did not stop in time")
+                _stragglers.append(thread)
+        self._status.lost = False
+
+    def _outputs_changed(self) -> None:
+        thread = self._thread
+        if thread is not None:
+            thread.outputs_changed.emit()
+
+    def _failed(self, message: str) -> None:
+        if self._thread is not None:  # not once stopped
+            self._on_failure(message)

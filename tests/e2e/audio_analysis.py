@@ -9,7 +9,8 @@ inhale and fall during the exhale. The helpers here measure its level
 (:func:`peak_dbfs`, :func:`rms_envelope`, :func:`silence_after`), its pitch
 (:func:`pitch_track`), the pace of the breath carried by either
 (:func:`dominant_period`), the level of a frequency band such as an ambient
-noise bed (:func:`band_level_dbfs`), and audible defects (:func:`click_score`).
+noise bed (:func:`band_level_dbfs`), and audible defects (:func:`click_score`,
+and :func:`longest_gap` for dropouts).
 """
 
 from __future__ import annotations
@@ -34,6 +35,17 @@ LSB = 1.0 / INT16_SCALE
 # stops of such a tone score about 9 at the very least (a break in the slope at
 # a zero crossing of a 400 Hz tone) and mostly 15-1000.
 CLICK_THRESHOLD = 5.0
+
+# longest_gap(): a run of near-silent samples is a dropout only if it is longer
+# than GAP_MIN_SECONDS (a tone's waveform is near zero for a moment at every
+# zero crossing) and the sound peaks at least GAP_MARGIN_DB above the
+# threshold within GAP_CONTEXT_SECONDS on both sides of it. A tone that fades
+# in or out through the threshold dwells below it for up to half a cycle at a
+# time (2.8 ms measured at the start of a session's fade-in); there the sound
+# on either side is barely above the threshold, so it is not a dropout.
+GAP_MIN_SECONDS = 0.002
+GAP_CONTEXT_SECONDS = 0.01
+GAP_MARGIN_DB = 20.0
 
 # dominant_period() accepts a correlation peak only if it rises at least this
 # much above the lowest correlation at any shorter lag.
@@ -124,6 +136,59 @@ def trim_silence(rec: Recording, threshold_dbfs: float = -60.0) -> Recording:
     begin = int(starts[loud[0]])
     end = min(n, int(starts[loud[-1]]) + length)
     return Recording(samples=rec.samples[begin:end].copy(), rate=rec.rate)
+
+
+def longest_gap(
+    rec: Recording,
+    threshold_dbfs: float = -60.0,
+    within: tuple[float, float] | None = None,
+) -> float:
+    """Length in seconds of the longest dropout: near silence inside the sound.
+
+    A sample is near silent when its absolute value is below ``threshold_dbfs``.
+    The sounding part runs from the first to the last sample at or above the
+    threshold; a run of consecutive near-silent samples strictly inside it is a
+    gap (the silence before the sound starts and after it ends is not). The
+    run is measured on the samples themselves, so its length is exact to the
+    sample, plus the few samples at either edge where the waveform itself was
+    near zero.
+
+    Two kinds of run are not dropouts and are not counted (see
+    :data:`GAP_MIN_SECONDS`): runs of ``GAP_MIN_SECONDS`` (2 ms) or less,
+    which is where a tone's waveform crosses zero; and runs beside which the
+    sound does not peak at least ``GAP_MARGIN_DB`` (20 dB) above the threshold
+    within ``GAP_CONTEXT_SECONDS`` (10 ms) on both sides, which is a tone
+    fading in or out through the threshold. So a gap of just over 2 ms in
+    sound at -40 dBFS or louder is found; one in sound quieter than that is
+    not (it would be barely audible).
+
+    With ``within`` (start, end in seconds), only that part of the recording
+    is looked at, with its own sounding part: a gap cut by either end of it
+    does not count. Returns 0.0 when there is no gap (or no sound at all).
+    """
+    samples = rec.samples
+    if within is not None:
+        start, end = within
+        if not 0.0 <= start <= end:
+            raise ValueError(f"need 0 <= start <= end, got {within}")
+        samples = samples[math.floor(start * rec.rate) : math.ceil(end * rec.rate)]
+    threshold = 10.0 ** (threshold_dbfs / 20.0)
+    magnitude = np.abs(samples)
+    loud = np.flatnonzero(magnitude >= threshold)
+    if len(loud) < 2:
+        return 0.0
+    # Between two consecutive loud samples lies a run of near-silent ones.
+    runs = np.diff(loud) - 1
+    context = _frame_length(rec.rate, GAP_CONTEXT_SECONDS)
+    clear = threshold * 10.0 ** (GAP_MARGIN_DB / 20.0)
+    longest = 0
+    for index in np.flatnonzero(runs > GAP_MIN_SECONDS * rec.rate):
+        first_quiet, next_loud = int(loud[index]) + 1, int(loud[index + 1])
+        before = magnitude[max(0, first_quiet - context) : first_quiet]
+        after = magnitude[next_loud : next_loud + context]
+        if np.max(before) >= clear and np.max(after) >= clear:
+            longest = max(longest, int(runs[index]))
+    return longest / rec.rate
 
 
 def rms_envelope(rec: Recording, frame_seconds: float = 0.05) -> tuple[FloatArray, float]:
@@ -401,3 +466,45 @@ def click_score(
     if not judged.any():
         return 0.0
     return float(np.max(window_max[judged] / expected[judged]))
+
+
+# The chime's third partial (3.02 x 392 Hz, about 1184 Hz) sits where neither
+# the breath tone (up to its third harmonic, 785 Hz) nor speech-free sound has
+# anything: a bell is found by it alone.
+CHIME_BAND_HZ = (1100.0, 1300.0)
+
+
+def chime_onsets(
+    rec: Recording, min_gap_seconds: float = 0.9, floor_dbfs: float = -70.0
+) -> list[tuple[float, float]]:
+    """(onset in seconds, band peak) of every chime in the recording.
+
+    The recording is band-passed to ``CHIME_BAND_HZ`` (through the spectrum)
+    and its envelope taken as the largest magnitude per millisecond. A chime
+    is an envelope peak above ``floor_dbfs`` that is the highest within
+    ``min_gap_seconds`` either side; its onset is the first millisecond in
+    the 150 ms before the peak where the envelope reaches half the peak. Every
+    chime has the same attack, so the half-peak point marks each at the same
+    place of its shape, whatever its level (fades scale them).
+    """
+    samples = rec.samples
+    spectrum = np.fft.rfft(samples)
+    freqs = np.fft.rfftfreq(len(samples), 1 / rec.rate)
+    spectrum[(freqs < CHIME_BAND_HZ[0]) | (freqs > CHIME_BAND_HZ[1])] = 0.0
+    band = np.fft.irfft(spectrum, len(samples))
+    per_ms = max(rec.rate // 1000, 1)
+    count = len(band) // per_ms
+    envelope = np.abs(band[: count * per_ms]).reshape(count, per_ms).max(axis=1)
+    floor = 10.0 ** (floor_dbfs / 20.0)
+    reach = round(min_gap_seconds * 1000)
+    found: list[tuple[float, float]] = []
+    for i in np.flatnonzero(envelope > floor):
+        peak = float(envelope[i])
+        if peak < float(envelope[max(i - reach, 0) : i + reach + 1].max()):
+            continue
+        if found and i / 1000.0 - found[-1][0] < min_gap_seconds:
+            continue
+        before = envelope[max(i - 150, 0) : i + 1]
+        onset = max(i - 150, 0) + int(np.argmax(before >= peak / 2.0))
+        found.append((onset * per_ms / rec.rate, peak))
+    return found

@@ -17,9 +17,11 @@ from audio_analysis import (
     CLICK_THRESHOLD,
     Recording,
     band_level_dbfs,
+    chime_onsets,
     click_score,
     dominant_period,
     load_s16le,
+    longest_gap,
     peak_dbfs,
     pitch_track,
     rms_envelope,
@@ -300,6 +302,75 @@ def test_click_score_detects_a_hard_stop(tmp_path: Path) -> None:
     assert click_score(roundtrip(tmp_path, padded(tone))) > CLICK_THRESHOLD
 
 
+# --- dropouts -----------------------------------------------------------------
+
+
+def with_hole(signal: FloatArray, at: float, seconds: float) -> FloatArray:
+    out = signal.copy()
+    start = round(at * RATE)
+    out[start : start + round(seconds * RATE)] = 0.0
+    return out
+
+
+def test_longest_gap_of_clean_sweep_is_zero(tmp_path: Path) -> None:
+    # Its zero crossings, and the silence before and after it, are no gaps.
+    assert longest_gap(roundtrip(tmp_path, padded(clean_sweep(), 1.0, 1.0))) == 0.0
+
+
+@pytest.mark.parametrize("freq", [174.6, 120.0])
+def test_longest_gap_ignores_a_slow_fade_through_the_threshold(tmp_path: Path, freq: float) -> None:
+    # Fading in and out over seconds, the tone hovers about -60 dBFS for many
+    # cycles, each below it for up to half a cycle (2.9 ms at 174.6 Hz, 4.2 ms
+    # at 120 Hz): quiet, not a dropout.
+    tone = sine(freq, 8.0, 0.3, phase=0.3)
+    t = np.arange(len(tone)) / RATE
+    swell = np.clip(np.minimum(t / 3.0, (8.0 - t) / 3.0), 0.0, 1.0)
+    rec = roundtrip(tmp_path, padded(tone * (0.5 - 0.5 * np.cos(np.pi * swell))))
+    assert longest_gap(rec) == 0.0
+
+
+@pytest.mark.parametrize("at", DEFECT_SECONDS)
+@pytest.mark.parametrize("gap_seconds", [0.005, 0.01, 0.2])
+def test_longest_gap_measures_a_dropout(tmp_path: Path, at: float, gap_seconds: float) -> None:
+    rec = roundtrip(tmp_path, with_hole(clean_sweep(), at, gap_seconds))
+    # Exact to the sample, plus the waveform's own moment near zero at an edge.
+    assert longest_gap(rec) == pytest.approx(gap_seconds, abs=0.0002)
+
+
+def test_longest_gap_reports_the_longest_of_several(tmp_path: Path) -> None:
+    signal = with_hole(with_hole(clean_sweep(), 0.8, 0.006), 2.3, 0.012)
+    assert longest_gap(roundtrip(tmp_path, with_hole(signal, 3.61, 0.003))) == pytest.approx(
+        0.012, abs=0.0002
+    )
+
+
+def test_longest_gap_does_not_count_a_zero_crossing_length_hole(tmp_path: Path) -> None:
+    rec = roundtrip(tmp_path, with_hole(clean_sweep(), 2.3, 0.0015))
+    assert longest_gap(rec) == 0.0
+
+
+def test_longest_gap_counts_silence_between_two_sounds(tmp_path: Path) -> None:
+    tone = fade(sine(220.0, 1.0, 0.3), 0.05, start=False)  # a hard start after the pause
+    rec = roundtrip(tmp_path, padded(np.concatenate((sine(220.0, 1.0, 0.3), silence(0.5), tone))))
+    assert longest_gap(rec) == pytest.approx(0.5, abs=0.0002)
+
+
+def test_longest_gap_within_looks_only_at_that_part(tmp_path: Path) -> None:
+    # The sweep starts at 0.3 s in the recording.
+    rec = roundtrip(tmp_path, with_hole(with_hole(clean_sweep(), 1.0, 0.02), 3.0, 0.008))
+    assert longest_gap(rec) == pytest.approx(0.02, abs=0.0002)
+    assert longest_gap(rec, within=(2.0, 4.0)) == pytest.approx(0.008, abs=0.0002)
+    assert longest_gap(rec, within=(1.31, 5.0)) == pytest.approx(0.008, abs=0.0002)  # cut
+    with pytest.raises(ValueError, match="start <= end"):
+        longest_gap(rec, within=(4.0, 2.0))
+
+
+def test_longest_gap_of_silence_and_noise_floor_is_zero(tmp_path: Path) -> None:
+    assert longest_gap(roundtrip(tmp_path, silence(1.0))) == 0.0
+    noise = np.random.default_rng(7).normal(0.0, 10 ** (-70 / 20), RATE)
+    assert longest_gap(roundtrip(tmp_path, noise)) == 0.0
+
+
 def test_band_level_measures_a_sine_in_its_band_and_nothing_outside(tmp_path: Path) -> None:
     rec = roundtrip(tmp_path, sine(100.0, 2.0, 0.5))
     assert band_level_dbfs(rec, 50.0, 150.0) == pytest.approx(
@@ -315,3 +386,36 @@ def test_band_level_of_white_noise_follows_the_bandwidth(tmp_path: Path) -> None
     # A tenth of the spectrum holds a tenth of the power: 10 dB less.
     tenth = band_level_dbfs(rec, 0.0, RATE / 20)
     assert tenth == pytest.approx(whole - 10.0, abs=0.3)
+
+
+def _bell(rate: int = RATE) -> np.ndarray:
+    t = np.arange(int(2.5 * rate)) / rate
+    wave = sum(
+        w * np.sin(2 * np.pi * 392.0 * r * t) * np.exp(-t * (1.2 + r * 0.6))
+        for r, w in ((1.0, 1.0), (2.01, 0.28), (3.02, 0.08))
+    )
+    attack = int(0.02 * rate)
+    wave[:attack] *= 0.5 - 0.5 * np.cos(np.linspace(0, np.pi, attack))
+    return np.asarray(wave)
+
+
+def test_chime_onsets_are_found_to_the_millisecond_over_a_breath_tone() -> None:
+    t = np.arange(30 * RATE) / RATE
+    tone = 0.3 * (0.6 + 0.4 * np.sin(2 * np.pi * t / 10)) * np.sin(2 * np.pi * 220 * t)
+    starts = [1.0, 5.0, 11.0, 15.003, 21.0, 24.5]
+    levels = [0.07, 0.07, 0.03, 0.07, 0.18, 0.07]
+    signal = tone.copy()
+    bell = _bell()
+    for start, level in zip(starts, levels, strict=True):
+        i = round(start * RATE)
+        signal[i : i + len(bell)] += level * bell[: len(signal) - i]
+    found = chime_onsets(Recording(signal, RATE))
+    assert len(found) == len(starts)
+    onsets = np.array([onset for onset, _ in found])
+    # The same place on each bell's attack, whatever its level.
+    offsets = onsets - np.array(starts)
+    assert np.ptp(offsets) <= 0.0015
+    assert 0.0 <= offsets.mean() <= 0.02
+    peaks = [peak for _, peak in found]
+    assert peaks[4] / peaks[0] == pytest.approx(0.18 / 0.07, rel=0.05)
+    assert chime_onsets(Recording(tone, RATE)) == []

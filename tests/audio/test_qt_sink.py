@@ -1,0 +1,233 @@
+"""The Qt Multimedia sink renders on its own thread.
+
+In this process Qt sees no sound server (tests/conftest.py), so an output
+that cannot open is what can be tested here. Streaming is tested in a child
+process that plays into a private PulseAudio server with a null sink, while
+its GUI thread is kept busy. The sound itself, under load, is recorded and
+judged end to end in tests/e2e/test_audio_under_load_e2e.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from PySide6.QtCore import QObject, qVersion
+from PySide6.QtMultimedia import QAudioDevice
+from pytestqt.qtbot import QtBot
+
+from rls_companion.audio import qt_sink
+
+RATE = qt_sink.SAMPLE_RATE
+# Qt 6.10 and later feed PulseAudio from a buffer of their own.
+QT_FEEDS_PULSE_FROM_ITS_OWN_BUFFER = tuple(int(p) for p in qVersion().split(".")[:2]) >= (6, 10)
+
+
+@pytest.fixture
+def parent() -> Iterator[QObject]:
+    owner = QObject()
+    yield owner
+    owner.deleteLater()
+
+
+def _silence(frames: int, lead: float) -> npt.NDArray[np.float32]:
+    return np.zeros(frames, dtype=np.float32)
+
+
+@pytest.mark.qt_log_ignore("No audio device detected")
+def test_an_output_that_will_not_open_is_reported_on_the_gui_thread(
+    qtbot: QtBot, parent: QObject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A latency the user chose is kept (and none leaks into later tests).
+    monkeypatch.setenv("PULSE_LATENCY_MSEC", "350")
+    told: list[tuple[int, str]] = []
+    sink = qt_sink.QtSink(
+        QAudioDevice(), parent, lambda message: told.append((threading.get_ident(), message))
+    )
+    sink.start(_silence)
+    thread = sink._thread
+    assert thread is not None and thread.isRunning()
+    try:
+        # There is no other output to reopen: the sink goes quiet and says so.
+        qtbot.waitUntil(lambda: len(told) == 1, timeout=5000)
+        assert sink.lost
+    finally:
+        sink.stop()
+    [(caller, message)] = told
+    assert caller == threading.get_ident()
+    assert message == "The sound output went away (it reported OpenError)."
+    assert thread.isFinished() and sink._thread is None
+    assert not sink.lost
+    qtbot.wait(200)
+    assert len(told) == 1
+    assert os.environ["PULSE_LATENCY_MSEC"] == "350"
+
+
+# Runs in a child process that reaches the private sound server: plays a tone
+# for a moment, keeps its GUI thread busy in Python for BUSY_SECONDS, then
+# stops, and prints what the source callback saw.
+CHILD = """
+import json, os, re, subprocess, sys, threading, time
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, qInstallMessageHandler
+from rls_companion.audio import qt_sink
+
+messages = []
+qInstallMessageHandler(lambda mode, context, text: messages.append(text))
+app = QCoreApplication(sys.argv)
+busy_seconds = float(sys.argv[1])
+main = threading.get_ident()
+pulls = []  # (thread, time, frames, lead)
+rendered = [0]
+
+def source(frames, lead):
+    pulls.append((threading.get_ident(), time.monotonic(), frames, lead))
+    n = np.arange(rendered[0], rendered[0] + frames)
+    rendered[0] += frames
+    return (0.1 * np.sin(2 * np.pi * 220.0 * n / qt_sink.SAMPLE_RATE)).astype(np.float32)
+
+def run_events(ms, until=lambda: False):
+    loop = QEventLoop()
+    check = QTimer()
+    check.timeout.connect(lambda: until() and loop.quit())
+    check.start(20)
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+    check.stop()
+
+failures = []
+owner = QObject()
+device = qt_sink.QtSink.default_device()
+sink = qt_sink.QtSink(device, owner, failures.append)
+sink.start(source)
+thread = getattr(sink, "_thread", None)  # the sink's own thread
+# The buffer fills, then the sound server starts taking sound (an idle
+# null sink takes a second or so to start).
+run_events(10000, until=lambda: rendered[0] > (qt_sink.BUFFER_SECONDS + 0.5) * qt_sink.SAMPLE_RATE)
+streams = subprocess.run(["pactl", "list", "sink-inputs"], capture_output=True, text=True).stdout
+held = [int(usec) for usec in re.findall(r"Buffer Latency: (\\d+) usec", streams)]
+busy_from = time.monotonic()
+while time.monotonic() - busy_from < busy_seconds:
+    pass  # the GUI thread is busy: no events, hardly any chance at the GIL
+busy_until = time.monotonic()
+run_events(300)
+stop_from = time.monotonic()
+sink.stop()
+stop_seconds = time.monotonic() - stop_from
+pulls_at_stop = len(pulls)
+run_events(300)
+during = [p for p in pulls if busy_from <= p[1] <= busy_until]
+print(json.dumps({
+    "device": device.description() if device is not None else None,
+    "latency_asked": os.environ.get("PULSE_LATENCY_MSEC"),
+    "server_buffer_seconds": [usec / 1e6 for usec in held],
+    "on_gui_thread": sum(1 for p in pulls if p[0] == main),
+    "threads": len({p[0] for p in pulls}),
+    "pulled_while_busy": sum(p[2] for p in during) / qt_sink.SAMPLE_RATE,
+    "least_lead_while_busy": min((p[3] for p in during), default=None),
+    "most_lead": max(p[3] for p in pulls),
+    "stop_seconds": stop_seconds,
+    "pulls_after_stop": len(pulls) - pulls_at_stop,
+    "thread_finished": thread is not None and thread.isFinished(),
+    "failures": failures,
+    "messages": messages,
+}))
+"""
+
+# What Qt says while it starts, on any machine: not a problem.
+START_UP_CHATTER = ("pipewire", "FFmpeg")
+
+
+@pytest.fixture
+def sound_server(qtbot: QtBot, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A private PulseAudio server with one null sink: the environment to reach it."""
+    daemon = shutil.which("pulseaudio")
+    if daemon is None or shutil.which("pactl") is None:
+        pytest.fail(
+            "PulseAudio is not installed; run 'make test' (it installs the system packages)"
+        )
+    runtime = tmp_path / "pulse"
+    runtime.mkdir(mode=0o700)
+    env = {k: v for k, v in os.environ.items() if k not in ("PULSE_SERVER", "PULSE_SINK")}
+    env.update({"XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime)})
+    server = subprocess.Popen(
+        [
+            daemon,
+            "--daemonize=no",
+            "--exit-idle-time=-1",
+            "-n",
+            "--disallow-exit",
+            "--load=module-null-sink sink_name=rls_qt_sink rate=44100",
+            "--load=module-native-protocol-unix",
+            "--log-target=stderr",
+            "--log-level=error",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+
+        def ready() -> bool:
+            return subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0
+
+        qtbot.waitUntil(ready, timeout=20000)
+        yield {**env, "QT_QPA_PLATFORM": "offscreen"}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+BUSY_SECONDS = 1.5
+
+
+def test_the_sound_is_rendered_on_its_own_thread_while_the_gui_thread_is_busy(
+    sound_server: dict[str, str],
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(BUSY_SECONDS)],
+        env=sound_server,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["device"] is not None
+    # Every pull came from one thread, and not the GUI thread.
+    assert seen["on_gui_thread"] == 0 and seen["threads"] == 1
+    [held] = seen["server_buffer_seconds"]
+    if QT_FEEDS_PULSE_FROM_ITS_OWN_BUFFER:
+        # The sink asked libpulse for a longer buffer than Qt's 17 ms, and got
+        # it (PulseAudio keeps about half of it on the client side).
+        assert seen["latency_asked"] == str(qt_sink.PULSE_LATENCY_MS)
+        assert held >= qt_sink.PULSE_LATENCY_MS / 1000 / 2
+        server = qt_sink.PULSE_LATENCY_MS / 1000
+    else:
+        assert seen["latency_asked"] is None
+        assert held >= qt_sink.BUFFER_SECONDS / 2
+        server = 0.0
+    # The lead the source is told counts what Qt and the server hold.
+    assert server + 0.5 * qt_sink.BUFFER_SECONDS < seen["most_lead"]
+    assert seen["most_lead"] <= server + qt_sink.BUFFER_SECONDS
+    # Qt went on pulling while the GUI thread was busy: the buffer stayed as
+    # full as ever, give or take a pull.
+    assert seen["pulled_while_busy"] > BUSY_SECONDS - 0.3
+    one_pull = qt_sink.MAX_PULL_FRAMES / RATE
+    assert seen["least_lead_while_busy"] >= seen["most_lead"] - one_pull - 0.02
+    # stop() ends the stream and the thread at once.
+    assert seen["stop_seconds"] < 0.2
+    assert seen["pulls_after_stop"] == 0
+    assert seen["thread_finished"] is True
+    assert seen["failures"] == []
+    chatter = [m for m in seen["messages"] if not any(w in m for w in START_UP_CHATTER)]
+    assert chatter == []
