@@ -202,19 +202,28 @@ class _Synthesizer:
                 self._lock.wait()
             return None
 
+    def _tell(self, news: Answer | str) -> None:
+        """Pass news to the Speech on the GUI thread, unless it is gone (the
+        session ended while the engine was busy)."""
+        if self._closed:
+            return
+        with contextlib.suppress(RuntimeError):  # its Qt object was deleted
+            if isinstance(news, Answer):
+                self._owner.answered.emit(news)
+            else:
+                self._owner.voiced.emit(news)
+
     def _run(self) -> None:
         request = self._request
         try:
             voice, choice = pick_espeak_voice(request.chosen_voice, request.language)
         except espeak.EspeakProblem as problem:
-            self._owner.answered.emit(Answer(None, problem=f"espeak-ng: {problem}"))
+            self._tell(Answer(None, problem=f"espeak-ng: {problem}"))
             return
         if voice is None:
-            self._owner.answered.emit(
-                Answer(None, problem=f"espeak-ng has {choice.reason}", lacks_voice=True)
-            )
+            self._tell(Answer(None, problem=f"espeak-ng has {choice.reason}", lacks_voice=True))
             return
-        self._owner.answered.emit(Answer(MIXED_ENGINE, choice.voice, choice.reason))
+        self._tell(Answer(MIXED_ENGINE, choice.voice, choice.reason))
         try:
             self._synthesize_wanted(voice)
         except Exception:
@@ -236,7 +245,7 @@ class _Synthesizer:
                 while len(self._ready) > CACHE_SIZE:
                     stale = next((t for t in self._ready if t not in self._wanted), None)
                     self._ready.pop(stale if stale is not None else next(iter(self._ready)))
-            self._owner.voiced.emit(text)
+            self._tell(text)
 
 
 SPEECHD_ANSWER_SECONDS = 60.0  # how long a starting speech-dispatcher may take
