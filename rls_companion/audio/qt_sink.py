@@ -67,6 +67,7 @@ from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaD
 
 from rls_companion.audio.sinks import Source
 from rls_companion.core.rate import SAMPLE_RATE
+from rls_companion.core.sound import raised_cosine
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +110,7 @@ class _PullDevice(QIODevice):
     def fade_in(self, silent: int, frames: int) -> None:
         """Begin with `silent` frames of silence, then fade in over `frames`
         (for a restart mid-stream: a new stream loses its first moments)."""
-        ramp = 0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, frames + 2)[1:-1])
-        self._fade = np.concatenate((np.zeros(silent), ramp))
+        self._fade = np.concatenate((np.zeros(silent), raised_cosine(frames)))
 
     def readData(self, maxlen: int) -> bytes:
         frames = min(maxlen // self._bytes_per_frame, MAX_PULL_FRAMES)

@@ -44,6 +44,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from rls_companion.audio.sinks import Source
 from rls_companion.core.rate import SAMPLE_RATE
+from rls_companion.core.sound import raised_cosine
 
 log = logging.getLogger(__name__)
 
@@ -193,12 +194,6 @@ class _Segment:
             self.released = upto
 
 
-def _ramp(frames: int, rising: bool) -> npt.NDArray[np.float64]:
-    """Raised-cosine fade of `frames` samples."""
-    ramp = 0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, frames + 2)[1:-1])
-    return ramp if rising else ramp[::-1]
-
-
 class SimpleaudioSink(QObject):
     """Streams the session through simpleaudio, rendered on a background thread.
 
@@ -316,14 +311,14 @@ class SimpleaudioSink(QObject):
         start = segment.written
         fade_in_at = segment.fade_in_at
         if fade_in_at is not None and start < fade_in_at + self._fade_frames:
-            ramp = _ramp(self._fade_frames, rising=True)
+            ramp = raised_cosine(self._fade_frames, rising=True)
             lo = max(fade_in_at, start)
             hi = min(fade_in_at + self._fade_frames, start + frames)
             block[: lo - start] = 0.0
             block[lo - start : hi - start] *= ramp[lo - fade_in_at : hi - fade_in_at]
         fade_out_at = segment.frames - self._fade_frames
         if start + frames > fade_out_at:
-            ramp = _ramp(self._fade_frames, rising=False)
+            ramp = raised_cosine(self._fade_frames, rising=False)
             lo = max(fade_out_at, start)
             block[lo - start :] *= ramp[lo - fade_out_at : start + frames - fade_out_at]
         np.clip(block, -1.0, 1.0, out=block)
@@ -405,7 +400,7 @@ class SimpleaudioSink(QObject):
         if len(recent) and int(np.max(np.abs(recent.astype(np.int32)))) > SILENT_LEVEL:
             end = min(safe + self._fade_frames, segment.written)
             fading = segment.samples[safe:end].astype(np.float64)
-            fading *= _ramp(self._fade_frames, rising=False)[: end - safe]
+            fading *= raised_cosine(self._fade_frames, rising=False)[: end - safe]
             segment.samples[safe:end] = np.rint(fading)
             segment.samples[end : segment.written] = 0
             assert segment.started is not None

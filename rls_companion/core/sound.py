@@ -186,6 +186,14 @@ def tone_rms(plan: BreathPlan, points: int = 2000) -> float:
     return float(_NORMALISE * math.sqrt(float(np.mean(amplitude**2)) * wave_mean_square))
 
 
+def raised_cosine(frames: int, rising: bool = True) -> npt.NDArray[np.float64]:
+    """A fade of `frames` samples along half a cosine, strictly between 0
+    and 1 (neither end repeats the level before or after it): the one ramp
+    every fade in or out of a stream uses, so none of them clicks."""
+    ramp: npt.NDArray[np.float64] = 0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, frames + 2)[1:-1])
+    return ramp if rising else ramp[::-1]
+
+
 class GainRamp:
     """A gain that moves towards its target at a bounded rate (no clicks)."""
 

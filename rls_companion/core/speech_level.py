@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from rls_companion.core.sound import raised_cosine
+
 Wave = npt.NDArray[np.float64]
 
 SPEECH_PEAK = 10.0 ** (-4.5 / 20.0)  # at volume 100, before the session's fade
@@ -117,7 +119,6 @@ def level_speech(
             break
     fade = min(round(EDGE_FADE_SECONDS * rate_out), len(out) // 2)
     if fade:
-        ramp = 0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, fade + 2)[1:-1])
-        out[:fade] *= ramp
-        out[len(out) - fade :] *= ramp[::-1]
+        out[:fade] *= raised_cosine(fade)
+        out[len(out) - fade :] *= raised_cosine(fade, rising=False)
     return out
