@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLocale, QObject, QThread, Signal, Slot
 
 from rls_companion.audio import espeak
+from rls_companion.core.guidance import WORDS_PER_MINUTE
 from rls_companion.core.rate import SAMPLE_RATE
 from rls_companion.core.settings import Value
 from rls_companion.core.voice_choice import (
@@ -56,7 +57,6 @@ log = logging.getLogger(__name__)
 
 TEST_ENGINE = "mock"
 MIXED_ENGINE = espeak.ENGINE_NAME
-BASE_WORDS_PER_MINUTE = 140.0  # the pace the guidance's timing assumes at rate 0
 # Live engines speak at their own level, outside the mix: speech-dispatcher
 # with espeak-ng peaks at full scale from Qt volume 0.8, at -6 dBFS at 0.28
 # and about -3.5 dBFS at this volume (measured; linear in between). The voice
@@ -84,7 +84,7 @@ def rate_factor(rate: float) -> float:
 
 
 def words_per_minute(rate: float) -> int:
-    return round(BASE_WORDS_PER_MINUTE * rate_factor(rate))
+    return round(WORDS_PER_MINUTE * rate_factor(rate))
 
 
 def _desktop_locales(language: str) -> tuple[str, str]:

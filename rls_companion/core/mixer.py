@@ -256,10 +256,7 @@ class SessionMixer:
             self._phase_voices, out, start, speed, moment.running, in_order=True
         ):
             self._phase_voices = [v for v in self._phase_voices if not v.done]
-        if self._voices:
-            self._duck_for_speech(end)
-        elif self.ducker.target and not self._ducked_elsewhere:
-            self.ducker.duck(False)
+        self._duck_for_speech(end)
         duck = self.ducker.render(frames)
         if not (isinstance(duck, float) and duck == 1.0):
             out *= duck
