@@ -113,7 +113,7 @@ def open_window(data_dir: Path) -> tuple[Any, Any, Any]:
 
     from rls_companion.context import open_context
     from rls_companion.core.clock import SystemClock
-    from rls_companion.ui.main_window import MainWindow
+    from rls_companion.ui.shell.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
     context = open_context(str(data_dir))
@@ -202,7 +202,7 @@ def first_opens(data_dir: Path, ahead: bool, runs: int) -> list[float]:
 def measure(data_dir: Path, repeats: int, runs: int) -> bool:
     from rls_companion.core.history_summary import summarise
     from rls_companion.storage import sessions
-    from rls_companion.ui.main_window import PREPARE_HISTORY_AFTER_SHOW_MS as after_show
+    from rls_companion.ui.shell.main_window import PREPARE_HISTORY_AFTER_SHOW_MS as after_show
 
     ahead = first_opens(data_dir, True, runs)
     cold = first_opens(data_dir, False, runs)

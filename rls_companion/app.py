@@ -83,7 +83,7 @@ def run(context: Context, start_minutes: float | None = None, start: bool = Fals
     from PySide6.QtWidgets import QApplication
 
     from rls_companion import single_instance
-    from rls_companion.ui.app_icon import app_icon
+    from rls_companion.ui.widgets.app_icon import app_icon
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
@@ -137,9 +137,9 @@ def _run_window(
 ) -> int:
     from PySide6.QtCore import QSocketNotifier, QTimer
 
-    from rls_companion.ui.main_window import MainWindow
-    from rls_companion.ui.session_controller import FADE_OUT_MS
-    from rls_companion.ui.tray import Tray
+    from rls_companion.ui.session.controller import FADE_OUT_MS
+    from rls_companion.ui.shell.main_window import MainWindow
+    from rls_companion.ui.shell.tray import Tray
 
     try:
         context.db  # noqa: B018 - open (and check) the history before building the window

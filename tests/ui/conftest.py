@@ -7,7 +7,7 @@ from fakes import FakeClock
 from pytestqt.qtbot import QtBot
 
 from rls_companion.context import Context, open_context
-from rls_companion.ui.main_window import MainWindow
+from rls_companion.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

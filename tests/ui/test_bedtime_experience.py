@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from rls_companion.context import Context
 from rls_companion.core.session import Kind, StageKind
 from rls_companion.storage import sessions
-from rls_companion.ui.main_window import MainWindow
-from rls_companion.ui.orb import orb_geometry
+from rls_companion.ui.session.orb import orb_geometry
+from rls_companion.ui.shell.main_window import MainWindow
 
 
 def _choose(window: MainWindow, kind: Kind) -> None:

@@ -13,7 +13,7 @@ from speech_engines import needs_espeak
 
 from rls_companion.core import guidance
 from rls_companion.core.session import StageKind
-from rls_companion.ui.main_window import MainWindow
+from rls_companion.ui.shell.main_window import MainWindow
 
 
 def _body_scan(window: MainWindow) -> tuple[float, guidance.GuidancePlan]:

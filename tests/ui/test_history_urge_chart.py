@@ -44,15 +44,15 @@ from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
 from rls_companion.core.streaks import StreakRules
 from rls_companion.core.urge import UrgeConfig
 from rls_companion.storage import sessions, urge_history
-from rls_companion.ui.history_urge_chart import (
+from rls_companion.ui.history.urge_chart import (
     NO_URGES,
     UrgeChart,
     UrgePlot,
     axis_top,
     target_steps,
 )
-from rls_companion.ui.history_view import HistoryView
-from rls_companion.ui.main_window import MainWindow
+from rls_companion.ui.history.view import HistoryView
+from rls_companion.ui.shell.main_window import MainWindow
 from rls_companion.ui.theme import THEMES
 
 EST = timezone(timedelta(hours=-5))

@@ -42,11 +42,11 @@ from rls_companion.context import Context
 from rls_companion.core.history_summary import NightState
 from rls_companion.core.records import SessionBrief, SessionRecord, SessionState, UrgeRecord
 from rls_companion.storage import export, sessions
-from rls_companion.ui import history_export
-from rls_companion.ui.history_charts import minutes_top, night_labels
-from rls_companion.ui.history_list import PAGE
-from rls_companion.ui.history_view import HistoryView
-from rls_companion.ui.main_window import MainWindow
+from rls_companion.ui.history import export as history_export
+from rls_companion.ui.history.charts import minutes_top, night_labels
+from rls_companion.ui.history.session_list import PAGE
+from rls_companion.ui.history.view import HistoryView
+from rls_companion.ui.shell.main_window import MainWindow
 from rls_companion.ui.theme import THEMES
 
 EST = timezone(timedelta(hours=-5))

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 from rls_companion.core.records import SessionState
 from rls_companion.core.session import RunState
 from rls_companion.storage import sessions
-from rls_companion.ui.main_window import MainWindow
+from rls_companion.ui.shell.main_window import MainWindow
 
 
 def test_space_starts_pauses_and_escape_stops(

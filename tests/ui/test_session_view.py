@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from rls_companion.core.breathing import Phase
-from rls_companion.ui.main_window import MainWindow
-from rls_companion.ui.orb import Frame, orb_geometry
-from rls_companion.ui.session_view import covers
+from rls_companion.ui.session.orb import Frame, orb_geometry
+from rls_companion.ui.session.view import covers
+from rls_companion.ui.shell.main_window import MainWindow
 
 
 def _next_wake_ms(window: MainWindow) -> int | None:

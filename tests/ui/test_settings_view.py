@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 from speech_engines import needs_espeak
 
 from rls_companion.core import settings as schema
-from rls_companion.ui.main_window import MainWindow
+from rls_companion.ui.shell.main_window import MainWindow
 
 
 def test_every_schema_key_has_an_editor_with_the_schema_limits(window: MainWindow) -> None:

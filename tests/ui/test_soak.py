@@ -8,7 +8,7 @@ import sys
 from fakes import FakeClock
 from pytestqt.qtbot import QtBot
 
-from rls_companion.ui.main_window import MainWindow
+from rls_companion.ui.shell.main_window import MainWindow
 
 FRAMES = 6000
 

@@ -18,8 +18,8 @@ import json, sys
 from PySide6.QtWidgets import QApplication
 from rls_companion.context import open_context
 from rls_companion.core.clock import SystemClock
-from rls_companion.ui.main_window import MainWindow
-from rls_companion.ui.tray import Tray
+from rls_companion.ui.shell.main_window import MainWindow
+from rls_companion.ui.shell.tray import Tray
 app = QApplication([])
 context = open_context()
 window = MainWindow(context, SystemClock())

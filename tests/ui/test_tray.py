@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 from pytestqt.qtbot import QtBot
 
 from rls_companion.storage.settings_file import SettingsFile
-from rls_companion.ui.app_icon import app_icon
-from rls_companion.ui.reminder_timer import ReminderTimer
-from rls_companion.ui.tray import Tray
+from rls_companion.ui.shell.reminder_timer import ReminderTimer
+from rls_companion.ui.shell.tray import Tray
+from rls_companion.ui.widgets.app_icon import app_icon
 
 NEW_YORK = ZoneInfo("America/New_York")
 # The offscreen platform cannot raise a second top-level window, and says so.

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from rls_companion.storage import sessions
-from rls_companion.ui.main_window import MainWindow
+from rls_companion.ui.shell.main_window import MainWindow
 
 
 def test_keyboard_urges_are_recorded_with_outcomes_and_seconds(

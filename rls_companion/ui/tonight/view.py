@@ -18,7 +18,7 @@ from rls_companion.core import breathing
 from rls_companion.core.plan import default_minutes
 from rls_companion.core.session import Kind
 from rls_companion.core.settings import Value
-from rls_companion.ui.rating_row import RatingRow
+from rls_companion.ui.widgets.rating_row import RatingRow
 
 WELLNESS_LINE = (
     "For relaxation and sleep habits. Not a medical device; it does not diagnose "

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 
 from rls_companion.core.session import KIND_TITLES, Kind, RunState
 from rls_companion.core.urge import SAFETY_LINE
-from rls_companion.ui.guide_controller import GuideController
-from rls_companion.ui.orb import Frame, clock_text, frame_keys, orb_geometry, paint_frame
-from rls_companion.ui.rating_row import RatingRow
-from rls_companion.ui.session_controller import SessionController
+from rls_companion.ui.session.controller import SessionController
+from rls_companion.ui.session.guide import GuideController
+from rls_companion.ui.session.orb import Frame, clock_text, frame_keys, orb_geometry, paint_frame
+from rls_companion.ui.session.urge_controller import UrgeController
+from rls_companion.ui.session.urge_panel import UrgeControls, ending_words
 from rls_companion.ui.theme import Theme
-from rls_companion.ui.urge_controller import UrgeController
-from rls_companion.ui.urge_panel import UrgeControls, ending_words
+from rls_companion.ui.widgets.rating_row import RatingRow
 
 FRAME_MS = 33
 MAX_LOOKAHEAD_FRAMES = 30  # wake at least once a second while running

@@ -40,19 +40,19 @@ from rls_companion.core.records import SessionBrief, SessionRecord, brief
 from rls_companion.core.streaks import StreakRules, night_of
 from rls_companion.storage import sessions, urge_history
 from rls_companion.storage.urge_progress import config_from
-from rls_companion.ui import history_export
-from rls_companion.ui.history_calendar import NightCalendar
-from rls_companion.ui.history_card import Card
-from rls_companion.ui.history_delete import ask_to_delete
-from rls_companion.ui.history_empty import EmptyHistory
-from rls_companion.ui.history_header import StreakHeader
-from rls_companion.ui.history_list import SessionList
-from rls_companion.ui.history_undo import UndoBar
+from rls_companion.ui.history import export as history_export
+from rls_companion.ui.history.delete import ask_to_delete
+from rls_companion.ui.history.empty import EmptyHistory
+from rls_companion.ui.history.header import StreakHeader
+from rls_companion.ui.history.night_calendar import NightCalendar
+from rls_companion.ui.history.session_list import SessionList
+from rls_companion.ui.history.undo import UndoBar
 from rls_companion.ui.theme import Theme
+from rls_companion.ui.widgets.card import Card
 
 if TYPE_CHECKING:
-    from rls_companion.ui.history_charts import HistoryCharts
-    from rls_companion.ui.history_urge_chart import UrgeChart
+    from rls_companion.ui.history.charts import HistoryCharts
+    from rls_companion.ui.history.urge_chart import UrgeChart
 
 CONTENT_MAX_WIDTH = 1100
 WIDE_CONTENT = 840  # room for 26 full-size weeks and a column of figures
@@ -296,7 +296,7 @@ class HistoryView(QWidget):
 
     def _charts(self) -> HistoryCharts:
         if self.charts is None:
-            from rls_companion.ui.history_charts import HistoryCharts
+            from rls_companion.ui.history.charts import HistoryCharts
 
             self.charts = HistoryCharts(self.theme, self.page)
             self.column.insertWidget(self.charts_at, self.charts)
@@ -319,7 +319,7 @@ class HistoryView(QWidget):
             )
             self._urges = (wanted, read)
         if self.urge_chart is None:
-            from rls_companion.ui.history_urge_chart import UrgeChart
+            from rls_companion.ui.history.urge_chart import UrgeChart
 
             self.urge_chart = UrgeChart(self.theme, self.page)
             self.column.insertWidget(self.column.indexOf(self._charts()) + 1, self.urge_chart)

@@ -27,8 +27,8 @@ from PySide6.QtGui import QBrush, QFont, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from rls_companion.core.history_summary import HistorySummary, Night, NightState, RatingNight
-from rls_companion.ui.history_card import Card
 from rls_companion.ui.theme import Theme
+from rls_companion.ui.widgets.card import Card
 
 CHART_HEIGHT = 210
 AXIS_PX = 11

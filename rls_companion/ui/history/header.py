@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QLabel, QWidget
 
 from rls_companion.core.streaks import Stats
-from rls_companion.ui.history_card import PADDING, Card
 from rls_companion.ui.theme import Theme
+from rls_companion.ui.widgets.card import PADDING, Card
 
 COLUMN_WIDTH = 280
 FIGURE_WIDTH = 84

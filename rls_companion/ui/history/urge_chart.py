@@ -25,8 +25,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from rls_companion.core.history_summary import Night
 from rls_companion.storage.urge_history import UrgeNight
-from rls_companion.ui.history_card import Card
-from rls_companion.ui.history_charts import (
+from rls_companion.ui.history.charts import (
     CHART_HEIGHT,
     axis_font,
     label_axes,
@@ -35,6 +34,7 @@ from rls_companion.ui.history_charts import (
     style_axes_and_legend,
 )
 from rls_companion.ui.theme import Theme
+from rls_companion.ui.widgets.card import Card
 
 CAPTION = "How many each night, and how long you stayed with them"
 NO_URGES = "No urges marked in these weeks. When one comes during a session, press U."

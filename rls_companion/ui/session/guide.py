@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from rls_companion.audio.speech import Speech, rate_factor
 from rls_companion.core import guidance
 from rls_companion.core.session import RunState
-from rls_companion.ui.session_controller import SessionController
+from rls_companion.ui.session.controller import SessionController
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from rls_companion.core.records import UrgeRecord
 from rls_companion.core.session import RunState
 from rls_companion.core.urge import Episode, Outcome
-from rls_companion.ui.session_controller import SessionController
+from rls_companion.ui.session.controller import SessionController
 
 
 class UrgeController(QObject):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from rls_companion.ui.rating_row import RatingRow
-from rls_companion.ui.urge_controller import UrgeController
+from rls_companion.ui.session.urge_controller import UrgeController
+from rls_companion.ui.widgets.rating_row import RatingRow
 
 
 def ending_words(outcome: str, held: float) -> str:

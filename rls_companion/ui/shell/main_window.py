@@ -22,16 +22,16 @@ from rls_companion.core.clock import Clock
 from rls_companion.core.session import Kind
 from rls_companion.storage import urge_progress
 from rls_companion.ui import theme as themes
-from rls_companion.ui.guide_controller import GuideController
-from rls_companion.ui.session_controller import FADE_OUT_MS, SessionController
-from rls_companion.ui.session_view import SessionView
-from rls_companion.ui.start_view import StartView
-from rls_companion.ui.urge_controller import UrgeController
+from rls_companion.ui.session.controller import FADE_OUT_MS, SessionController
+from rls_companion.ui.session.guide import GuideController
+from rls_companion.ui.session.urge_controller import UrgeController
+from rls_companion.ui.session.view import SessionView
+from rls_companion.ui.tonight.view import StartView
 
 if TYPE_CHECKING:
-    from rls_companion.ui.history_view import HistoryView
-    from rls_companion.ui.settings_view import SettingsView
-    from rls_companion.ui.welcome_view import WelcomeView
+    from rls_companion.ui.history.view import HistoryView
+    from rls_companion.ui.settings.view import SettingsView
+    from rls_companion.ui.tonight.welcome import WelcomeView
 
 # History is built and read ahead this long after the window first shows, and
 # after a session (once its sound has faded): quiet moments, so that opening
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
     @property
     def history_view(self) -> HistoryView:
         if self._history_view is None:
-            from rls_companion.ui.history_view import HistoryView
+            from rls_companion.ui.history.view import HistoryView
 
             view = HistoryView(self.context, self.clock, self.theme)
             view.start_requested.connect(self.start_session)
@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
     @property
     def settings_view(self) -> SettingsView:
         if self._settings_view is None:
-            from rls_companion.ui.settings_view import SettingsView
+            from rls_companion.ui.settings.view import SettingsView
 
             view = SettingsView(self.context.settings)
             view.changed.connect(self._setting_changed)
@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
     @property
     def welcome_view(self) -> WelcomeView:
         if self._welcome_view is None:
-            from rls_companion.ui.welcome_view import WelcomeView
+            from rls_companion.ui.tonight.welcome import WelcomeView
 
             view = WelcomeView()
             view.first_session.connect(lambda minutes: self.start_session(Kind.BEDTIME, minutes))

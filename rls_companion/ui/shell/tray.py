@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from rls_companion.core.clock import Clock
 from rls_companion.storage.settings_file import SettingsFile
-from rls_companion.ui.app_icon import app_icon
-from rls_companion.ui.reminder_timer import ReminderTimer
+from rls_companion.ui.shell.reminder_timer import ReminderTimer
+from rls_companion.ui.widgets.app_icon import app_icon
 
 log = logging.getLogger(__name__)
 

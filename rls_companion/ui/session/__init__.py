@@ -1,0 +1,2 @@
+"""The session room: the running session's controllers (timing, sound, guidance, urge)
+and its page."""

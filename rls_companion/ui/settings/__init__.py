@@ -1,0 +1,1 @@
+"""The Settings room: every setting of the schema as a form."""

@@ -1,0 +1,1 @@
+"""Pieces shared by several rooms: the rounded card, the rating row, the app icon."""
