@@ -52,10 +52,10 @@ from types import FrameType
 import numpy as np
 import numpy.typing as npt
 
-from rls_companion.core import plan as plans
 from rls_companion.core import settings as schema
 from rls_companion.core.breathing import PRESETS, BreathPlan, build_cycle
-from rls_companion.core.session import Kind
+from rls_companion.core.config import Settings
+from rls_companion.core.session import Kind, build_timeline
 from rls_companion.core.sound import HIGH_HZ, LOW_HZ
 
 FloatArray = npt.NDArray[np.float64]
@@ -965,9 +965,8 @@ class Model:
     """The breath tone's pitch as a function of session time (default settings)."""
 
     def __init__(self) -> None:
-        values = schema.defaults()
-        self.plan = plans.breath_plan(values)
-        self.timeline = plans.timeline(values, Kind.BEDTIME, 1)
+        self.plan = Settings.from_values(schema.defaults()).breathing.plan()
+        self.timeline = build_timeline(Kind.BEDTIME, 1)
         cycle = self.plan.cycle_seconds
         self.cycle = cycle
         self._t = np.linspace(0.0, cycle, 20001)

@@ -31,9 +31,18 @@ from rls_companion.resources import APP_ID
 from rls_companion.storage.db import DatabaseError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import FrameType
+    from typing import Any
+
+    from PySide6.QtCore import QSocketNotifier
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from rls_companion.single_instance import Handover, InstanceServer, Request
+    from rls_companion.single_instance import Claim, Handover, InstanceServer, Request
+    from rls_companion.ui.shell.main_window import MainWindow
+    from rls_companion.ui.shell.tray import Tray
+
+    SignalHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 log = logging.getLogger(__name__)
 
@@ -78,38 +87,7 @@ def _route_qt_messages() -> None:
 def run(context: Context, start_minutes: float | None = None, start: bool = False) -> int:
     _quiet_qt_logging()
     _route_qt_messages()
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
-
-    from rls_companion import single_instance
-    from rls_companion.ui.widgets.app_icon import app_icon
-
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("rls-companion")
-    app.setApplicationDisplayName("RLS Companion")
-    # The launcher's file name: desktops match windows to it (and to its icon).
-    app.setDesktopFileName(APP_ID)
-    app.setWindowIcon(app_icon())
-
-    # Before the history is opened or a window built: a second launch only
-    # hands its request to the running instance and leaves.
-    request = single_instance.Request(
-        start=start,
-        minutes=start_minutes,
-        activation_token=os.environ.get("XDG_ACTIVATION_TOKEN", ""),
-    )
-    name = single_instance.server_name(context.paths.data_dir)
-    claimed = single_instance.claim(name, request, app)
-    if claimed.server is None:
-        return _handed_over(claimed.handover)
-    try:
-        return _run_window(app, context, claimed.server, start_minutes, start)
-    finally:
-        claimed.server.close()  # removes the socket, also when opening the window failed
+    return Application(context, start_minutes=start_minutes, start=start).run()
 
 
 def _handed_over(outcome: Handover) -> int:
@@ -128,136 +106,272 @@ def _handed_over(outcome: Handover) -> int:
     return 1
 
 
-def _run_window(
-    app: QApplication,
-    context: Context,
-    server: InstanceServer,
-    start_minutes: float | None,
-    start: bool,
-) -> int:
-    from PySide6.QtCore import QSocketNotifier, QTimer
+class Application:
+    """The app from its start to its exit code: the QApplication, the claim on
+    the data folder, the window and its tray, and the ways out.
 
-    from rls_companion.ui.session.controller import FADE_OUT_MS
-    from rls_companion.ui.shell.main_window import MainWindow
-    from rls_companion.ui.shell.tray import Tray
+    Start-up, in `run`:
 
-    try:
-        context.db  # noqa: B018 - open (and check) the history before building the window
-    except DatabaseError as error:
-        from PySide6.QtWidgets import QMessageBox
+    1. the QApplication, named for the desktop and given the app's icon;
+    2. the claim on the data folder: a second launch hands its request to the
+       running instance and returns 0 (1 if it was not taken), before the
+       history is opened or a window built;
+    3. the history, opened and checked (a broken one is shown, then raised);
+    4. the window, with the welcome on the very first launch;
+    5. SIGTERM and SIGINT, routed to the event loop through a socket pair;
+    6. requests from later launches, the tray, and what "Quit" does;
+    7. the window shown, and tonight's session started if asked for.
 
-        log.error("%s", error)
-        QMessageBox.critical(None, "RLS Companion", str(error))
-        raise
-    marker = context.paths.welcomed_marker
-    show_welcome = not start and not marker.exists()
-    if show_welcome:
-        write_private(marker, b"")
-    window = MainWindow(context, SystemClock(), show_welcome=show_welcome)
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    previous_fd = signal.set_wakeup_fd(writer.fileno())
-    caught: list[int] = []
-    previous = {
-        sig: signal.signal(sig, lambda signum, _frame: caught.append(signum))
-        for sig in (signal.SIGTERM, signal.SIGINT)
-    }
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+    The event loop ends on "Quit" (Ctrl+Q or the tray's menu), on closing the
+    window while the tray keeps no bedtime reminder, and on SIGTERM or SIGINT;
+    a running session is saved first and its sound fades out.
 
-    def on_signal() -> None:
-        with contextlib.suppress(BlockingIOError):
-            reader.recv(64)
-        if caught:
-            log.info("signal %s: saving and closing", caught[-1])
-            sounding = window.controller.active
-            window.controller.interrupt()
-            # Only a session's sound needs the time to fade out.
-            QTimer.singleShot(FADE_OUT_MS if sounding else 0, app.quit)
+    Shutdown, in `_close_down`: the server stops answering later launches and
+    removes its socket, the tray is hidden, a session still running is saved
+    as interrupted, SIGTERM and SIGINT get their previous handlers back, the
+    window is closed and deleted, and the history is closed. Then, if a speech
+    engine never answered, the process ends at once with the loop's exit code
+    rather than wait for the engine's thread.
+    """
 
-    notifier.activated.connect(on_signal)
+    qt_app: QApplication
+    server: InstanceServer
+    window: MainWindow
+    tray: Tray
+    _wakeup_reader: socket.socket
+    _wakeup_writer: socket.socket
+    _previous_wakeup_fd: int
+    _previous_handlers: dict[signal.Signals, SignalHandler]
+    _notifier: QSocketNotifier
 
-    def start_tonight(minutes: float | None = None) -> None:
-        bring_forward(window)
-        if not window.controller.active:
-            window.start_session(Kind.BEDTIME, minutes)
+    def __init__(
+        self, context: Context, start_minutes: float | None = None, start: bool = False
+    ) -> None:
+        self.context = context
+        self.start_minutes = start_minutes
+        self.start = start
+        self._caught_signal: int | None = None  # the last SIGTERM or SIGINT
+        self._quitting = False  # "Quit" was chosen: closing the window must not stay in the tray
 
-    def on_request(request: Request) -> None:
+    def run(self) -> int:
+        """Start up, run the event loop and close down; the exit code."""
+        self.qt_app = self._create_qt_app()
+        claimed = self._claim_data_folder()
+        if claimed.server is None:
+            return _handed_over(claimed.handover)
+        self.server = claimed.server
+        try:
+            return self._run_window()
+        finally:
+            self.server.close()  # removes the socket, also when opening the window failed
+
+    # -- start-up ------------------------------------------------------------------------------
+
+    def _create_qt_app(self) -> QApplication:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QApplication
+
+        from rls_companion.ui.widgets.app_icon import app_icon
+
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        qt_app = QApplication(sys.argv[:1])
+        qt_app.setApplicationName("rls-companion")
+        qt_app.setApplicationDisplayName("RLS Companion")
+        # The launcher's file name: desktops match windows to it (and to its icon).
+        qt_app.setDesktopFileName(APP_ID)
+        qt_app.setWindowIcon(app_icon())
+        return qt_app
+
+    def _claim_data_folder(self) -> Claim:
+        """Become the instance for this data folder, or hand this launch's request over."""
+        from rls_companion import single_instance
+
+        request = single_instance.Request(
+            start=self.start,
+            minutes=self.start_minutes,
+            activation_token=os.environ.get("XDG_ACTIVATION_TOKEN", ""),
+        )
+        name = single_instance.server_name(self.context.paths.data_dir)
+        return single_instance.claim(name, request, self.qt_app)
+
+    def _run_window(self) -> int:
+        self._open_history()
+        self.window = self._create_window()
+        self._route_signals()
+        self.server.received.connect(self._on_request)
+        self.tray = self._create_tray()
+        self._connect_quit()
+        self.window.show()
+        if self.start:
+            self.window.start_session(Kind.BEDTIME, self.start_minutes)
+        try:
+            code = self.qt_app.exec()
+        finally:
+            self._close_down()
+        self._exit_if_speech_stalled(code)
+        return code
+
+    def _open_history(self) -> None:
+        """Open (and check) the history before building the window."""
+        try:
+            self.context.db  # noqa: B018 - opening it is the check
+        except DatabaseError as error:
+            from PySide6.QtWidgets import QMessageBox
+
+            log.error("%s", error)
+            QMessageBox.critical(None, "RLS Companion", str(error))
+            raise
+
+    def _create_window(self) -> MainWindow:
+        from rls_companion.ui.shell.main_window import MainWindow
+
+        marker = self.context.paths.welcomed_marker
+        show_welcome = not self.start and not marker.exists()
+        if show_welcome:
+            write_private(marker, b"")
+        return MainWindow(self.context, SystemClock(), show_welcome=show_welcome)
+
+    def _route_signals(self) -> None:
+        """SIGTERM and SIGINT wake the event loop through a socket pair: Python's
+        handler only notes the signal, `_on_signal` acts on it."""
+        from PySide6.QtCore import QSocketNotifier
+
+        self._wakeup_reader, self._wakeup_writer = socket.socketpair()
+        self._wakeup_reader.setblocking(False)
+        self._wakeup_writer.setblocking(False)
+        self._previous_wakeup_fd = signal.set_wakeup_fd(self._wakeup_writer.fileno())
+        self._previous_handlers = {
+            sig: signal.signal(sig, self._note_signal) for sig in (signal.SIGTERM, signal.SIGINT)
+        }
+        self._notifier = QSocketNotifier(
+            self._wakeup_reader.fileno(), QSocketNotifier.Type.Read, self.window
+        )
+        self._notifier.activated.connect(self._on_signal)
+
+    def _create_tray(self) -> Tray:
+        from rls_companion.ui.shell.tray import Tray
+
+        tray = Tray(self.window, self.context.settings, self.window.clock, busy=self._in_session)
+        tray.start_requested.connect(self._start_tonight)
+        tray.show_requested.connect(self._show_window)
+        self.window.setting_changed.connect(tray.setting_changed)
+        return tray
+
+    def _connect_quit(self) -> None:
+        # Closing the window quits, as it always has, unless the tray is keeping a
+        # bedtime reminder; "Quit" (Ctrl+Q or the tray menu) always quits.
+        self.qt_app.setQuitOnLastWindowClosed(False)
+        self.window.quit.activated.connect(self._note_quit)
+        self.tray.quit_requested.connect(self._quit)
+        self.qt_app.lastWindowClosed.connect(self._on_last_window_closed)
+
+    # -- while running -------------------------------------------------------------------------
+
+    def _in_session(self) -> bool:
+        return self.window.controller.active
+
+    def _show_window(self) -> None:
+        bring_forward(self.window)
+
+    def _start_tonight(self, minutes: float | None = None) -> None:
+        """Bring the window forward and start tonight's session, unless one is running."""
+        self._show_window()
+        if not self._in_session():
+            self.window.start_session(Kind.BEDTIME, minutes)
+
+    def _on_request(self, request: Request) -> None:
+        """A later launch's request, handed over through the single-instance server."""
         with _activation_token(request.activation_token):
             if request.start:
-                start_tonight(request.minutes)
+                self._start_tonight(request.minutes)
             else:
-                bring_forward(window)
+                self._show_window()
 
-    server.received.connect(on_request)
+    def _note_signal(self, signum: int, _frame: FrameType | None) -> None:
+        self._caught_signal = signum
 
-    tray = Tray(window, context.settings, window.clock, busy=lambda: window.controller.active)
-    tray.start_requested.connect(start_tonight)
-    tray.show_requested.connect(lambda: bring_forward(window))
-    window.setting_changed.connect(tray.setting_changed)
+    def _on_signal(self) -> None:
+        with contextlib.suppress(BlockingIOError):
+            self._wakeup_reader.recv(64)
+        if self._caught_signal is not None:
+            log.info("signal %s: saving and closing", self._caught_signal)
+            self._save_fade_out_and_quit()
 
-    # Closing the window quits, as it always has, unless the tray is keeping a
-    # bedtime reminder; "Quit" (Ctrl+Q or the tray menu) always quits.
-    app.setQuitOnLastWindowClosed(False)
-    quitting: list[bool] = []
+    def _save_fade_out_and_quit(self) -> None:
+        """Save a running session as interrupted, then quit once its sound has faded."""
+        from PySide6.QtCore import QTimer
 
-    def quit_app() -> None:
-        quitting.append(True)
-        if window.isVisible():
-            window.close()  # saves a running session and fades out first
+        from rls_companion.ui.session.controller import FADE_OUT_MS
+
+        sounding = self._in_session()
+        self.window.controller.interrupt()
+        # Only a session's sound needs the time to fade out.
+        QTimer.singleShot(FADE_OUT_MS if sounding else 0, self.qt_app, self.qt_app.quit)
+
+    def _note_quit(self) -> None:
+        self._quitting = True
+
+    def _quit(self) -> None:
+        """Quit from the tray's menu: close the window first if it is open."""
+        self._note_quit()
+        if self.window.isVisible():
+            self.window.close()  # saves a running session and fades out first
         else:
-            app.quit()
+            self.qt_app.quit()
 
-    def decide_after_close() -> None:
-        if window.isVisible():
+    def _on_last_window_closed(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        # Decided a moment later: Ctrl+Q closes the window before it says "quit".
+        QTimer.singleShot(0, self.qt_app, self._quit_or_stay_in_tray)
+
+    def _quit_or_stay_in_tray(self) -> None:
+        if self.window.isVisible():
             return
-        if quitting or not tray.keeps_app_running():
-            app.quit()
+        if self._quitting or not self.tray.keeps_app_running():
+            self.qt_app.quit()
         else:
             log.info("window closed; staying in the tray for the bedtime reminder")
-            tray.note_still_running()
+            self.tray.note_still_running()
 
-    def last_window_closed() -> None:
-        # Decided a moment later: Ctrl+Q closes the window before it says "quit".
-        QTimer.singleShot(0, app, decide_after_close)
+    # -- shutdown ------------------------------------------------------------------------------
 
-    window.quit.activated.connect(lambda: quitting.append(True))
-    tray.quit_requested.connect(quit_app)
-    app.lastWindowClosed.connect(last_window_closed)
-
-    window.show()
-    if start:
-        window.start_session(Kind.BEDTIME, start_minutes)
-    try:
-        code = app.exec()
-    finally:
+    def _close_down(self) -> None:
         # No more requests from later launches, and no tray, while closing down.
-        server.close()
-        server.received.disconnect(on_request)
-        app.lastWindowClosed.disconnect(last_window_closed)
-        tray.hide()
-        window.controller.interrupt()
-        window.guide.close()
-        notifier.setEnabled(False)
-        signal.set_wakeup_fd(previous_fd)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        reader.close()
-        writer.close()
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-        context.close()
-    from rls_companion.audio.speech import stuck_engines
+        self.server.close()
+        self.server.received.disconnect(self._on_request)
+        self.qt_app.lastWindowClosed.disconnect(self._on_last_window_closed)
+        self.tray.hide()
+        self.window.controller.interrupt()
+        self.window.guide.close()
+        self._restore_signals()
+        self.window.close()
+        self.window.deleteLater()
+        self.qt_app.processEvents()
+        self.context.close()
 
-    if stuck_engines():
-        # A speech engine that never answered holds a thread Qt cannot stop.
-        # Everything is saved and closed: the process ends without waiting.
-        logging.shutdown()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    return code
+    def _restore_signals(self) -> None:
+        self._notifier.setEnabled(False)
+        signal.set_wakeup_fd(self._previous_wakeup_fd)
+        for sig, handler in self._previous_handlers.items():
+            signal.signal(sig, handler)
+        self._wakeup_reader.close()
+        self._wakeup_writer.close()
+
+    @staticmethod
+    def _exit_if_speech_stalled(code: int) -> None:
+        from rls_companion.audio.speech import stuck_engines
+
+        if stuck_engines():
+            # A speech engine that never answered holds a thread Qt cannot stop.
+            # Everything is saved and closed: the process ends without waiting.
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
 
 
 def bring_forward(window: QWidget) -> None:

@@ -224,10 +224,7 @@ def _as_of(text: str | None) -> datetime:
 
 def _stats(args: argparse.Namespace, context: Context) -> int:
     as_of = _as_of(args.as_of)
-    rules = streaks.StreakRules(
-        rollover_hour=int(context.settings.get("streak.rollover_hour")),
-        min_practice_minutes=int(context.settings.get("streak.min_practice_minutes")),
-    )
+    rules = context.settings.typed.streak.rules()
     figures = streaks.stats(sessions.list_briefs(context.db), as_of, rules)
     if args.json:
         print(json.dumps(figures.as_dict()))

@@ -51,14 +51,13 @@ class Finding:
 def run(context: Context, out: TextIO | None = None) -> int:
     stream = out if out is not None else sys.stdout
     width = len(Verdict.NOT_AVAILABLE)
+    settings = context.settings.typed
     sections: list[tuple[str, Callable[[], list[Finding]]]] = [
-        ("Sound", lambda: audio_findings(str(context.settings.get("audio.backend")))),
+        ("Sound", lambda: audio_findings(settings.audio.backend)),
         (
             "Speech",
             lambda: speech_findings(
-                bool(context.settings.get("speech.enabled")),
-                str(context.settings.get("speech.voice")),
-                str(context.settings.get("speech.engine")),
+                settings.speech.enabled, settings.speech.voice, settings.speech.engine
             ),
         ),
         ("Files", lambda: file_findings(context)),

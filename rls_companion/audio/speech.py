@@ -29,16 +29,16 @@ import subprocess
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QObject, QThread, Signal, Slot
 
 from rls_companion.audio import espeak
+from rls_companion.core.config import Settings
 from rls_companion.core.guidance import WORDS_PER_MINUTE
 from rls_companion.core.rate import SAMPLE_RATE
-from rls_companion.core.settings import Value
 from rls_companion.core.voice_choice import (
     GUIDANCE_LANGUAGE,
     Voice,
@@ -401,7 +401,7 @@ class Speech(QObject):
 
     def __init__(
         self,
-        values: Mapping[str, Value],
+        settings: Settings,
         parent: QObject | None = None,
         language: str = GUIDANCE_LANGUAGE,
         *,
@@ -419,19 +419,20 @@ class Speech(QObject):
         self._worker: _LiveWorker | None = None
         self._closing = threading.Event()  # tells a live engine's thread to give up
         self.answered.connect(self._on_answer)
-        if not values["speech.enabled"]:
+        speech = settings.speech
+        if not speech.enabled:
             self.settled = True
             return
         self._request = Request(
-            chosen_voice=str(values["speech.voice"]),
+            chosen_voice=speech.voice,
             language=language,
-            rate=float(values["speech.rate"]),
-            volume=int(values["speech.volume"]),
-            session_volume=int(values["audio.volume"]),
+            rate=speech.rate,
+            volume=speech.volume,
+            session_volume=settings.audio.volume,
             target_rms=target_rms,
             sample_rate=sample_rate,
         )
-        wanted = str(values["speech.engine"])
+        wanted = speech.engine
         self._live: list[str] = []
         if wanted == "auto":
             from PySide6.QtTextToSpeech import QTextToSpeech

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rls_companion.core.records import SessionRecord, SessionState
-from rls_companion.core.session import KIND_TITLES, Kind
+from rls_companion.core.records import Outcome, SessionRecord, SessionState
+from rls_companion.core.session import KIND_TITLES, Kind, kind_name
 
 STATE_WORDS = {
     SessionState.COMPLETED: "completed",
@@ -12,19 +12,9 @@ STATE_WORDS = {
     SessionState.RUNNING: "in progress",
 }
 
-# Shorter names for a list of past sessions, where "Tonight's" would be wrong.
-PAST_KIND_WORDS = {
-    Kind.BEDTIME: "Bedtime",
-    Kind.BREATHING: "Quick breathing",
-    Kind.RESETTLE: "Re-settle",
-}
 
-
-def kind_title(kind: str) -> str:
-    try:
-        return KIND_TITLES[Kind(kind)]
-    except ValueError:
-        return kind
+def kind_title(kind: Kind) -> str:
+    return KIND_TITLES[kind]
 
 
 def when(record: SessionRecord) -> str:
@@ -59,7 +49,7 @@ def urges_words(record: SessionRecord) -> str:
     count = len(record.urges)
     if count == 0:
         return ""
-    held = sum(1 for urge in record.urges if urge.outcome == "held")
+    held = sum(1 for urge in record.urges if urge.outcome == Outcome.HELD)
     longest = round(max(urge.held_seconds for urge in record.urges))
     noun = "urge" if count == 1 else "urges"
     return f"{count} {noun}, {held} held, longest {longest} s"
@@ -67,9 +57,10 @@ def urges_words(record: SessionRecord) -> str:
 
 def details(record: SessionRecord) -> str:
     """The second line of a session in the history: what kind, how it ended, how it felt."""
-    try:
-        kind = PAST_KIND_WORDS[Kind(record.kind)]
-    except ValueError:
-        kind = record.kind
-    parts = [kind, STATE_WORDS[record.state], ratings_words(record), urges_words(record)]
+    parts = [
+        kind_name(record.kind),
+        STATE_WORDS[record.state],
+        ratings_words(record),
+        urges_words(record),
+    ]
     return "  ·  ".join(part for part in parts if part)

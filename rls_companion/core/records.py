@@ -7,10 +7,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from rls_companion.core.session import Kind
 
-def whole_seconds(practice_seconds: float) -> int:
-    """Practice in whole seconds (half up): what is exported and counted."""
-    return int(practice_seconds + 0.5)
+# Every 0–10 rating: leg sensations before and after a session, and an urge's strength.
+RATING_MIN = 0
+RATING_MAX = 10
+
+
+def whole_seconds(seconds: float) -> int:
+    """Seconds rounded to whole seconds (half up): what is exported and counted."""
+    return int(seconds + 0.5)
 
 
 class SessionState(StrEnum):
@@ -20,12 +26,19 @@ class SessionState(StrEnum):
     INTERRUPTED = "interrupted"
 
 
+class Outcome(StrEnum):
+    """How an urge episode ended: the target reached, or the choice to move."""
+
+    HELD = "held"
+    MOVED = "moved"
+
+
 @dataclass(frozen=True)
 class UrgeRecord:
     at: datetime
     target_seconds: int
     held_seconds: float
-    outcome: str  # "held" | "moved"
+    outcome: Outcome
     intensity: int | None = None
 
 
@@ -34,7 +47,7 @@ class SessionRecord:
     id: str
     started_at: datetime
     ended_at: datetime | None
-    kind: str
+    kind: Kind
     planned_seconds: int
     practice_seconds: float
     state: SessionState

@@ -8,10 +8,10 @@ picture jump.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rls_companion.core.breathing import ease_in_out
 from rls_companion.core.clock import Clock
 
 MIN_SESSION_MINUTES = 1
@@ -44,6 +44,20 @@ KIND_TITLES = {
     Kind.BREATHING: "Quick breathing",
     Kind.RESETTLE: "Middle-of-the-night re-settle",
 }
+
+# Shorter names, for a choice of kinds and a list of past sessions (where
+# "Tonight's" would be wrong).
+_KIND_NAMES = {
+    Kind.BEDTIME: "Bedtime",
+    Kind.BREATHING: "Quick breathing",
+    Kind.RESETTLE: "Re-settle",
+}
+
+
+def kind_name(kind: Kind) -> str:
+    """The short name of a kind of session."""
+    return _KIND_NAMES[kind]
+
 
 # Share of the session each stage takes; stages scale with the session length.
 _STAGE_SHARES: dict[Kind, tuple[tuple[StageKind, float], ...]] = {
@@ -97,12 +111,10 @@ class Timeline:
         The wind-down stage dims along a cosine so the last minutes glide into
         silence instead of stopping.
         """
-        level = min(max(position / FADE_IN_SECONDS, 0.0), 1.0)
-        level = 0.5 - 0.5 * math.cos(math.pi * level)
+        level = ease_in_out(position / FADE_IN_SECONDS)
         last = self.stages[-1]
         if last.kind is StageKind.WIND_DOWN and position > last.start:
-            progress = min((position - last.start) / last.seconds, 1.0)
-            level *= 0.5 + 0.5 * math.cos(math.pi * progress)
+            level *= 1.0 - ease_in_out((position - last.start) / last.seconds)
         return level
 
 

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rls_companion.core import breathing, reminder
+from rls_companion.core import breathing, reminder, urge
+from rls_companion.core.session import Kind
 
 Value = bool | int | float | str
 
@@ -127,7 +128,7 @@ SCHEMA: tuple[Spec, ...] = (
         str,
         "bedtime",
         "Session to begin with",
-        choices=("bedtime", "breathing", "resettle"),
+        choices=tuple(kind.value for kind in Kind),
         help="Remembered from the last session you began.",
     ),
     Spec("session.quick_minutes", int, 5, "Quick breathing length (minutes)", 2, 30),
@@ -136,9 +137,23 @@ SCHEMA: tuple[Spec, ...] = (
     Spec("streak.min_practice_minutes", int, 5, "Minutes that make a practised night", 1, 60),
     Spec("streak.visible", bool, True, "Show streak counters"),
     Spec("urge.enabled", bool, True, "Resist-the-urge timer"),
-    Spec("urge.start_target_seconds", int, 15, "First urge target (s)", 5, 300),
-    Spec("urge.max_target_seconds", int, 120, "Longest urge target (s)", 5, 300),
-    Spec("urge.step_seconds", int, 10, "Urge target step (s)", 1, 60),
+    Spec(
+        "urge.start_target_seconds",
+        int,
+        urge.DEFAULT_START_TARGET_SECONDS,
+        "First urge target (s)",
+        urge.FLOOR_SECONDS,
+        urge.MAX_CEILING_SECONDS,
+    ),
+    Spec(
+        "urge.max_target_seconds",
+        int,
+        urge.DEFAULT_CEILING_SECONDS,
+        "Longest urge target (s)",
+        urge.FLOOR_SECONDS,
+        urge.MAX_CEILING_SECONDS,
+    ),
+    Spec("urge.step_seconds", int, urge.DEFAULT_STEP_SECONDS, "Urge target step (s)", 1, 60),
     Spec("audio.volume", int, 60, "Volume (%)", 0, 100),
     Spec(
         "audio.backend", str, "auto", "Sound output", choices=("auto", "qt", "simpleaudio", "none")

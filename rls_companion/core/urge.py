@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from enum import StrEnum
 
-from rls_companion.core.records import SessionRecord
+from rls_companion.core.records import RATING_MAX, RATING_MIN, SessionRecord
+from rls_companion.core.records import Outcome as Outcome  # re-exported
 from rls_companion.core.streaks import StreakRules, night_of
 
+DEFAULT_START_TARGET_SECONDS = 15
+DEFAULT_CEILING_SECONDS = 120
+DEFAULT_STEP_SECONDS = 10
 FLOOR_SECONDS = 5
 MAX_CEILING_SECONDS = 300
 QUALIFYING_NIGHTS_TO_STEP_UP = 3
@@ -37,16 +40,11 @@ PROMPTS = (
 )
 
 
-class Outcome(StrEnum):
-    HELD = "held"
-    MOVED = "moved"
-
-
 @dataclass(frozen=True)
 class UrgeConfig:
-    start_target: int = 15
-    ceiling: int = 120
-    step: int = 10
+    start_target: int = DEFAULT_START_TARGET_SECONDS
+    ceiling: int = DEFAULT_CEILING_SECONDS
+    step: int = DEFAULT_STEP_SECONDS
     floor: int = FLOOR_SECONDS
 
     def clamp(self, seconds: int) -> int:
@@ -77,8 +75,8 @@ class Episode:
         return PROMPTS[index]
 
     def with_intensity(self, intensity: int | None) -> Episode:
-        if intensity is not None and not 0 <= intensity <= 10:
-            raise ValueError(f"intensity {intensity} is outside 0-10")
+        if intensity is not None and not RATING_MIN <= intensity <= RATING_MAX:
+            raise ValueError(f"intensity {intensity} is outside {RATING_MIN}-{RATING_MAX}")
         return replace(self, intensity=intensity)
 
     def finish(self, now_mono: float) -> tuple[Outcome, float]:
@@ -93,7 +91,7 @@ class NightUrges:
     """What matters about one night's urges for the progression rule."""
 
     night: date
-    outcomes: Sequence[str]
+    outcomes: Sequence[Outcome]
     intensities: Sequence[int | None]
     held_seconds: Sequence[float] = ()
 
@@ -153,7 +151,7 @@ def replay(state: Progress, nights: Iterable[NightUrges], config: UrgeConfig) ->
 
 def nights_from_records(records: Iterable[SessionRecord], rules: StreakRules) -> list[NightUrges]:
     """Each night's urges, oldest night first (nights without urges left out)."""
-    grouped: dict[date, tuple[list[str], list[int | None], list[float]]] = {}
+    grouped: dict[date, tuple[list[Outcome], list[int | None], list[float]]] = {}
     for record in records:
         if not record.urges:
             continue

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from rls_companion.core.records import SessionRecord
+from rls_companion.core.records import Outcome, SessionRecord
 from rls_companion.core.timestamps import format_local
 
 FORMAT_TAG = "rls-companion-history"
@@ -114,7 +114,7 @@ def sessions_csv(records: list[SessionRecord]) -> str:
                 "" if record.rating_before is None else record.rating_before,
                 "" if record.rating_after is None else record.rating_after,
                 len(record.urges),
-                sum(1 for u in record.urges if u.outcome == "held"),
+                sum(1 for u in record.urges if u.outcome == Outcome.HELD),
             ]
         )
     return out.getvalue()

@@ -16,28 +16,37 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeGuard
+from enum import StrEnum
+from typing import Any, TypeGuard, TypeVar
 
 from rls_companion.core.breathing import MAX_BPM, MIN_BPM, PATTERN_NAMES
-from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
+from rls_companion.core.records import (
+    RATING_MAX,
+    RATING_MIN,
+    Outcome,
+    SessionRecord,
+    SessionState,
+    UrgeRecord,
+    whole_seconds,
+)
 from rls_companion.core.session import Kind
+from rls_companion.core.urge import MAX_CEILING_SECONDS
 from rls_companion.storage import sessions
 from rls_companion.storage.export import FORMAT_TAG, FORMAT_VERSION
 
 MAX_ID_LENGTH = 200
 MAX_SESSION_SECONDS = 86_400  # practice or plan longer than a day is not a session
 MIN_URGE_TARGET_SECONDS = 1
-MAX_URGE_TARGET_SECONDS = 300
+MAX_URGE_TARGET_SECONDS = MAX_CEILING_SECONDS
 MAX_HELD_SECONDS = 3_600
-MIN_RATING = 0
-MAX_RATING = 10
-OUTCOMES = ("held", "moved")
 # Instants must survive the trip to UTC and back with any offset, and sort as
 # text in the database (four-digit years).
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(9998, 12, 31, tzinfo=UTC)
 MAX_TIMESTAMP_LENGTH = 64
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class ImportProblem(ValueError):
@@ -142,9 +151,9 @@ def _session(item: object, path: str, seen: dict[str, int], index: int) -> Sessi
                 f"{path}.ended_at",
                 f"{_short(fields['ended_at'])} is before started_at {_short(fields['started_at'])}",
             )
-    kind = Kind.BEDTIME.value
+    kind = Kind.BEDTIME
     if fields.get("kind") is not None:
-        kind = _choice(fields["kind"], f"{path}.kind", tuple(k.value for k in Kind))
+        kind = _member(fields["kind"], f"{path}.kind", Kind)
     planned: int | None = None
     if fields.get("planned_seconds") is not None:
         planned = _whole(
@@ -175,7 +184,7 @@ def _session(item: object, path: str, seen: dict[str, int], index: int) -> Sessi
         started_at=started_at,
         ended_at=ended_at,
         kind=kind,
-        planned_seconds=int(practice + 0.5) if planned is None else planned,
+        planned_seconds=whole_seconds(practice) if planned is None else planned,
         practice_seconds=practice,
         state=state,
         pattern=pattern,
@@ -218,7 +227,7 @@ def _urges(value: object, path: str) -> tuple[UrgeRecord, ...]:
         held = _number(
             _required(fields, "held_seconds", where), f"{where}.held_seconds", 0, MAX_HELD_SECONDS
         )
-        outcome = _choice(_required(fields, "outcome", where), f"{where}.outcome", OUTCOMES)
+        outcome = _member(_required(fields, "outcome", where), f"{where}.outcome", Outcome)
         intensity = _rating(fields, "intensity", where)
         urges.append(UrgeRecord(at, target, held, outcome, intensity))
     return tuple(urges)
@@ -306,7 +315,7 @@ def _rating(fields: dict[str, Any], key: str, path: str) -> int | None:
     value = fields.get(key)
     if value is None:
         return None
-    return _whole(value, f"{path}.{key}", MIN_RATING, MAX_RATING)
+    return _whole(value, f"{path}.{key}", RATING_MIN, RATING_MAX)
 
 
 def _choice(value: object, path: str, choices: Sequence[str]) -> str:
@@ -314,6 +323,11 @@ def _choice(value: object, path: str, choices: Sequence[str]) -> str:
         allowed = ", ".join(choices)
         raise ImportProblem(path, f"expected one of {allowed}; got {_show(value)}")
     return value
+
+
+def _member(value: object, path: str, enum: type[E]) -> E:
+    """The member of a text enum that `value` names (its values are the choices)."""
+    return enum(_choice(value, path, [member.value for member in enum]))
 
 
 def _short(text: str, limit: int = 60) -> str:

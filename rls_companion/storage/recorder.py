@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
+from rls_companion.core.records import Outcome, SessionRecord, SessionState, UrgeRecord
 from rls_companion.paths import ensure_private_dir
 from rls_companion.storage import sessions
 
@@ -87,7 +87,7 @@ class SessionRecorder:
         return seq
 
     def update_urge(
-        self, seq: int, held_seconds: float, outcome: str, intensity: int | None
+        self, seq: int, held_seconds: float, outcome: Outcome, intensity: int | None
     ) -> None:
         if self.session_id is not None:
             sessions.update_urge(self.db, self.session_id, seq, held_seconds, outcome, intensity)

@@ -8,12 +8,14 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from rls_companion.core.records import (
+    Outcome,
     SessionBrief,
     SessionRecord,
     SessionState,
     UrgeRecord,
     whole_seconds,
 )
+from rls_companion.core.session import Kind
 from rls_companion.core.timestamps import from_parts, to_parts
 
 
@@ -171,7 +173,7 @@ def _urge_from_row(row: sqlite3.Row) -> UrgeRecord:
         from_parts(row["at_utc"], row["at_offset"]),
         row["target_seconds"],
         row["held_seconds"],
-        row["outcome"],
+        Outcome(row["outcome"]),
         row["intensity"],
     )
 
@@ -184,7 +186,7 @@ def _session_from_row(row: sqlite3.Row, urges: tuple[UrgeRecord, ...]) -> Sessio
         id=row["id"],
         started_at=from_parts(row["started_utc"], row["started_offset"]),
         ended_at=ended,
-        kind=row["kind"],
+        kind=Kind(row["kind"]),
         planned_seconds=row["planned_seconds"],
         practice_seconds=row["practice_seconds"],
         state=SessionState(row["state"]),
@@ -222,7 +224,7 @@ def update_urge(
     session_id: str,
     seq: int,
     held_seconds: float,
-    outcome: str,
+    outcome: Outcome,
     intensity: int | None,
 ) -> None:
     db.execute(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rls_companion.core import settings as schema
+from rls_companion.core.config import Settings
 from rls_companion.paths import write_private
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,11 @@ class SettingsFile:
             log.warning("settings: could not keep a backup of the bad file: %s", error)
             return
         self.backup = backup
+
+    @property
+    def typed(self) -> Settings:
+        """The current values as typed sections (`typed.breathing.pattern`, ...)."""
+        return Settings.from_values(self.values)
 
     def get(self, key: str) -> schema.Value:
         schema.spec_for(key)

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from rls_companion.core.streaks import StreakRules, night_of
 from rls_companion.core.timestamps import from_parts
-from rls_companion.core.urge import NightUrges, UrgeConfig, targets_by_night
+from rls_companion.core.urge import NightUrges, Outcome, UrgeConfig, targets_by_night
 
 SETTLE_NIGHTS = 18  # read before the first night drawn, for the replay only
 _SLACK = timedelta(days=2)  # any UTC offset and rollover, as in urge_progress
@@ -43,7 +43,7 @@ def recent_nights(
     read_from = first - timedelta(days=SETTLE_NIGHTS)
     cutoff = (read_from - _SLACK).isoformat()
     nights_of: dict[tuple[str, int], date] = {}  # a session's urges share its night
-    grouped: dict[date, tuple[list[str], list[int | None], list[float]]] = {}
+    grouped: dict[date, tuple[list[Outcome], list[int | None], list[float]]] = {}
     seed: int | None = None
     older = False
     for utc, offset, outcome, intensity, held, target in db.execute(
@@ -63,7 +63,7 @@ def recent_nights(
         if seed is None:
             seed = int(target)
         outcomes, intensities, held_seconds = grouped.setdefault(night, ([], [], []))
-        outcomes.append(outcome)
+        outcomes.append(Outcome(outcome))
         intensities.append(intensity)
         held_seconds.append(float(held))
     nights = [NightUrges(n, o, i, h) for n, (o, i, h) in sorted(grouped.items())]

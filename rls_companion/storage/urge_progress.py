@@ -8,27 +8,12 @@ persists across nights and restarts and each night is evaluated once.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from rls_companion.core.settings import Value
+from rls_companion.core.config import Settings
 from rls_companion.core.streaks import StreakRules, night_of
 from rls_companion.core.timestamps import from_parts
-from rls_companion.core.urge import NightUrges, Progress, UrgeConfig, replay
-
-
-def config_from(values: Mapping[str, Value]) -> UrgeConfig:
-    return UrgeConfig(
-        start_target=int(values["urge.start_target_seconds"]),
-        ceiling=int(values["urge.max_target_seconds"]),
-        step=int(values["urge.step_seconds"]),
-    )
-
-
-def rules_from(values: Mapping[str, Value]) -> StreakRules:
-    return StreakRules(
-        int(values["streak.rollover_hour"]), int(values["streak.min_practice_minutes"])
-    )
+from rls_companion.core.urge import NightUrges, Outcome, Progress, UrgeConfig, replay
 
 
 def load(db: sqlite3.Connection, config: UrgeConfig) -> Progress:
@@ -67,20 +52,20 @@ def finished_nights(
         # Two days of slack cover any UTC offset and rollover.
         query += " WHERE s.started_utc >= ?"
         params = ((after - timedelta(days=2)).isoformat(),)
-    grouped: dict[date, tuple[list[str], list[int | None]]] = {}
+    grouped: dict[date, tuple[list[Outcome], list[int | None]]] = {}
     for row in db.execute(query, params):
         night = night_of(from_parts(row[0], row[1]), rules)
         if (after is not None and night <= after) or night >= tonight:
             continue
         outcomes, intensities = grouped.setdefault(night, ([], []))
-        outcomes.append(row[2])
+        outcomes.append(Outcome(row[2]))
         intensities.append(row[3])
     return [NightUrges(n, o, i) for n, (o, i) in sorted(grouped.items())]
 
 
-def current_target(db: sqlite3.Connection, values: Mapping[str, Value], now: datetime) -> int:
+def current_target(db: sqlite3.Connection, settings: Settings, now: datetime) -> int:
     """Evaluate every finished night not yet evaluated, store, and return the target."""
-    config, rules = config_from(values), rules_from(values)
+    config, rules = settings.urge.protocol(), settings.streak.rules()
     state = load(db, config)
     nights = finished_nights(db, state.last_night, night_of(now, rules), rules)
     if nights:

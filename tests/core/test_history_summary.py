@@ -38,6 +38,7 @@ from rls_companion.core.history_summary import (
     summarise,
 )
 from rls_companion.core.records import SessionRecord, SessionState
+from rls_companion.core.session import Kind
 from rls_companion.core.streaks import StreakRules
 
 EST = timezone(timedelta(hours=-5))
@@ -54,7 +55,7 @@ def session(
         id=f"s{next(_ids)}",
         started_at=start,
         ended_at=start + timedelta(seconds=seconds),
-        kind="bedtime",
+        kind=Kind.BEDTIME,
         planned_seconds=1200,
         practice_seconds=seconds,
         state=SessionState.COMPLETED,

@@ -16,7 +16,9 @@ from rls_companion.core.session import (
     SessionRun,
     StageKind,
     build_timeline,
+    kind_name,
 )
+from rls_companion.core.settings import spec_for
 
 SETTLE, SCAN, REST, WIND = (
     StageKind.SETTLE,
@@ -74,6 +76,16 @@ def test_odd_lengths_still_add_up_exactly(kind: Kind, minutes: float) -> None:
 def test_out_of_range_minutes_are_refused(kind: Kind, minutes: float) -> None:
     with pytest.raises(ValueError, match="session length"):
         build_timeline(kind, minutes)
+
+
+def test_every_kind_has_a_short_name_and_can_be_chosen_in_the_settings() -> None:
+    assert {kind: kind_name(kind) for kind in Kind} == {
+        Kind.BEDTIME: "Bedtime",
+        Kind.BREATHING: "Quick breathing",
+        Kind.RESETTLE: "Re-settle",
+    }
+    assert spec_for("session.kind").choices == ("bedtime", "breathing", "resettle")
+    assert spec_for("session.kind").choices == tuple(kind.value for kind in Kind)
 
 
 def test_stage_lookup() -> None:

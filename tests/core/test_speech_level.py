@@ -11,8 +11,8 @@ from test_soundscape import STEADY_FROM, bedtime, render, rms
 
 from rls_companion.core import settings
 from rls_companion.core.breathing import BreathPlan, build_cycle
+from rls_companion.core.config import Settings
 from rls_companion.core.mixer import SessionMixer
-from rls_companion.core.plan import breath_plan
 from rls_companion.core.session import Kind, build_timeline
 from rls_companion.core.sound import SAMPLE_RATE, BreathTone, tone_rms
 from rls_companion.core.speech_level import (
@@ -96,7 +96,7 @@ def test_the_peak_limiter_holds_the_ceiling_and_glides() -> None:
 
 
 def test_a_levelled_voice_sits_at_its_target_with_peaks_below_minus_three_dbfs() -> None:
-    target = speech_rms(tone_rms(breath_plan(settings.defaults())), 80)
+    target = speech_rms(tone_rms(Settings.from_values(settings.defaults()).breathing.plan()), 80)
     out = level_speech(speech_like(), ENGINE_RATE, RATE, target)
     assert len(out) == 3 * RATE
     assert db(active_rms(out, RATE) / target) == pytest.approx(0.0, abs=0.6)

@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rls_companion.core.records import SessionRecord, SessionState
+from rls_companion.core.session import Kind
 from rls_companion.core.streaks import (
     StreakRules,
     current_streak,
@@ -56,7 +57,7 @@ def session(
         id=f"s{next(_ids)}",
         started_at=started_at,
         ended_at=started_at + timedelta(seconds=practice_seconds),
-        kind="bedtime",
+        kind=Kind.BEDTIME,
         planned_seconds=1200,
         practice_seconds=practice_seconds,
         state=state,

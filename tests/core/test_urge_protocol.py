@@ -4,7 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from rls_companion.core.records import RATING_MAX, RATING_MIN
+from rls_companion.core.settings import spec_for
 from rls_companion.core.urge import (
+    FLOOR_SECONDS,
+    MAX_CEILING_SECONDS,
     PROMPTS,
     Episode,
     NightUrges,
@@ -21,7 +25,7 @@ D0 = date(2026, 11, 1)
 
 def night(i: int, outcomes: str, intensities: list[int | None] | None = None) -> NightUrges:
     """outcomes as letters: h = held, m = moved."""
-    names = ["held" if c == "h" else "moved" for c in outcomes]
+    names = [Outcome.HELD if c == "h" else Outcome.MOVED for c in outcomes]
     return NightUrges(D0 + timedelta(days=i), names, intensities or [None] * len(names))
 
 
@@ -47,6 +51,30 @@ def test_intensity_is_checked() -> None:
     assert Episode(0.0, 15).with_intensity(7).intensity == 7
     with pytest.raises(ValueError):
         Episode(0.0, 15).with_intensity(11)
+
+
+def test_intensity_takes_the_whole_rating_scale() -> None:
+    assert (RATING_MIN, RATING_MAX) == (0, 10)
+    assert Episode(0.0, 15).with_intensity(RATING_MIN).intensity == RATING_MIN
+    assert Episode(0.0, 15).with_intensity(RATING_MAX).intensity == RATING_MAX
+    with pytest.raises(ValueError, match="outside 0-10"):
+        Episode(0.0, 15).with_intensity(RATING_MIN - 1)
+
+
+def test_the_settings_start_from_the_protocol_defaults_and_limits() -> None:
+    default = UrgeConfig()
+    start, ceiling, step = (
+        spec_for(f"urge.{name}")
+        for name in ("start_target_seconds", "max_target_seconds", "step_seconds")
+    )
+    assert (start.default, ceiling.default, step.default) == (
+        default.start_target,
+        default.ceiling,
+        default.step,
+    )
+    assert (default.start_target, default.ceiling, default.step) == (15, 120, 10)
+    for spec in (start, ceiling):
+        assert (spec.minimum, spec.maximum) == (FLOOR_SECONDS, MAX_CEILING_SECONDS) == (5, 300)
 
 
 def test_three_qualifying_nights_step_up_one_step() -> None:
@@ -107,15 +135,18 @@ def test_nights_from_records_groups_by_night_with_medians() -> None:
     from datetime import datetime, timezone
 
     from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
+    from rls_companion.core.session import Kind
     from rls_companion.core.streaks import StreakRules
     from rls_companion.core.urge import nights_from_records
 
     tz = timezone(timedelta(hours=1))
 
     def session(sid: str, when: datetime, held: list[float]) -> SessionRecord:
-        urges = tuple(UrgeRecord(when, 15, h, "held" if h >= 15 else "moved", None) for h in held)
+        urges = tuple(
+            UrgeRecord(when, 15, h, Outcome.HELD if h >= 15 else Outcome.MOVED, None) for h in held
+        )
         return SessionRecord(
-            sid, when, None, "bedtime", 600, 600.0, SessionState.COMPLETED, urges=urges
+            sid, when, None, Kind.BEDTIME, 600, 600.0, SessionState.COMPLETED, urges=urges
         )
 
     records = [

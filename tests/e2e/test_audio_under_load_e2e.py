@@ -34,7 +34,7 @@ from conftest import Pulse
 from helpers import cli, history, launch_session, newest_session, sink_backends, wait_for
 from test_session_e2e import FATAL_WORDS, RATE, _record
 
-from rls_companion.core.plan import breath_plan
+from rls_companion.core.config import Settings
 from rls_companion.core.session import Kind, build_timeline
 from rls_companion.core.settings import defaults
 
@@ -79,7 +79,7 @@ def _cue_deviations(rec: Recording) -> list[float]:
     begins, not on the breath) are left out, and so is any phase chime
     that rings in the tail of one.
     """
-    plan = breath_plan(defaults())
+    plan = Settings.from_values(defaults()).breathing.plan()
     timeline = build_timeline(Kind.BEDTIME, MINUTES)
     boundaries = np.array(plan.boundaries_between(0.0, MINUTES * 60.0))
     found = chime_onsets(rec)

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
+from rls_companion.core.records import Outcome, SessionRecord, SessionState, UrgeRecord
+from rls_companion.core.session import Kind
 from rls_companion.storage import export, sessions
 from rls_companion.storage.db import open_database
 from rls_companion.storage.importer import ImportProblem, import_history, parse_history
@@ -98,7 +99,7 @@ def test_a_minimal_session_gets_defaults() -> None:
         id="a",
         started_at=datetime(2026, 11, 20, 22, 15, tzinfo=NEW_YORK),
         ended_at=None,
-        kind="bedtime",
+        kind=Kind.BEDTIME,
         planned_seconds=300,
         practice_seconds=299.5,
         state=SessionState.STOPPED,
@@ -134,6 +135,7 @@ def test_nulls_take_the_defaults_too() -> None:
         SessionState.STOPPED,
         (),
     )
+    assert record.kind is Kind.BEDTIME
     assert record.practice_seconds == 60.0 and isinstance(record.practice_seconds, float)
 
 
@@ -143,7 +145,7 @@ def test_every_field_is_read() -> None:
         id="s-full",
         started_at=datetime(2026, 11, 1, 1, 15, 30, tzinfo=NEW_YORK_SUMMER),
         ended_at=datetime(2026, 11, 1, 1, 40, 10, tzinfo=NEW_YORK),
-        kind="resettle",
+        kind=Kind.RESETTLE,
         planned_seconds=1500,
         practice_seconds=1185.0,
         state=SessionState.INTERRUPTED,
@@ -153,12 +155,18 @@ def test_every_field_is_read() -> None:
         rating_after=3,
         urges=(
             UrgeRecord(
-                datetime(2026, 11, 1, 1, 20, 30, tzinfo=NEW_YORK_SUMMER), 15, 17.5, "held", 7
+                datetime(2026, 11, 1, 1, 20, 30, tzinfo=NEW_YORK_SUMMER), 15, 17.5, Outcome.HELD, 7
             ),
-            UrgeRecord(datetime(2026, 11, 1, 1, 29, 3, tzinfo=NEW_YORK), 25, 4.2, "moved", None),
+            UrgeRecord(
+                datetime(2026, 11, 1, 1, 29, 3, tzinfo=NEW_YORK), 25, 4.2, Outcome.MOVED, None
+            ),
         ),
     )
     assert record.ended_at is not None and record.ended_at.utcoffset() == timedelta(hours=-5)
+    # The kind and the outcomes are read as members of their enums, not as bare text.
+    assert record.kind is Kind.RESETTLE
+    assert [u.outcome for u in record.urges] == [Outcome.HELD, Outcome.MOVED]
+    assert all(type(u.outcome) is Outcome for u in record.urges)
 
 
 @pytest.mark.parametrize(
@@ -539,7 +547,7 @@ def varied_history() -> list[SessionRecord]:
             id="m-new-york",
             started_at=ny,
             ended_at=datetime(2026, 11, 1, 1, 40, 10, 500_000, tzinfo=NEW_YORK),
-            kind="bedtime",
+            kind=Kind.BEDTIME,
             planned_seconds=1200,
             practice_seconds=1185.25,
             state=SessionState.COMPLETED,
@@ -548,16 +556,16 @@ def varied_history() -> list[SessionRecord]:
             rating_before=6,
             rating_after=3,
             urges=(
-                UrgeRecord(ny + timedelta(seconds=300.4), 15, 17.0, "held", 7),
-                UrgeRecord(ny + timedelta(seconds=700), 25, 4.25, "moved", None),
-                UrgeRecord(ny + timedelta(seconds=900), 25, 24.96, "held", 0),
+                UrgeRecord(ny + timedelta(seconds=300.4), 15, 17.0, Outcome.HELD, 7),
+                UrgeRecord(ny + timedelta(seconds=700), 25, 4.25, Outcome.MOVED, None),
+                UrgeRecord(ny + timedelta(seconds=900), 25, 24.96, Outcome.HELD, 0),
             ),
         ),
         SessionRecord(
             id="k-kathmandu",
             started_at=ktm,
             ended_at=ktm + timedelta(minutes=9, seconds=0.6),
-            kind="resettle",
+            kind=Kind.RESETTLE,
             planned_seconds=600,
             practice_seconds=540.5,
             state=SessionState.INTERRUPTED,
@@ -565,7 +573,7 @@ def varied_history() -> list[SessionRecord]:
             breaths_per_minute=4.5,
             rating_before=0,
             rating_after=None,
-            urges=(UrgeRecord(ktm + timedelta(seconds=61), 120, 3600.0, "held", 10),),
+            urges=(UrgeRecord(ktm + timedelta(seconds=61), 120, 3600.0, Outcome.HELD, 10),),
         ),
         # Two sessions in the same whole second, their ids in the other order
         # from their start instants: the order must survive the lost milliseconds.
@@ -573,7 +581,7 @@ def varied_history() -> list[SessionRecord]:
             id="a-later-in-the-second",
             started_at=same_second,
             ended_at=None,
-            kind="breathing",
+            kind=Kind.BREATHING,
             planned_seconds=300,
             practice_seconds=0.0,
             state=SessionState.RUNNING,
@@ -582,7 +590,7 @@ def varied_history() -> list[SessionRecord]:
             id="z-earlier-in-the-second",
             started_at=same_second - timedelta(milliseconds=800),
             ended_at=same_second + timedelta(minutes=5),
-            kind="breathing",
+            kind=Kind.BREATHING,
             planned_seconds=300,
             practice_seconds=299.5,
             state=SessionState.STOPPED,

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord, brief
+from rls_companion.core.records import Outcome, SessionRecord, SessionState, UrgeRecord, brief
+from rls_companion.core.session import Kind
 from rls_companion.paths import resolve
 from rls_companion.storage import sessions
 from rls_companion.storage.db import open_database
@@ -38,7 +39,7 @@ def full_record() -> SessionRecord:
         started_at=start,
         # Daylight saving ended during the session: it ends in a different offset.
         ended_at=datetime(2026, 11, 1, 1, 40, 10, 500_000, tzinfo=NEW_YORK),
-        kind="bedtime",
+        kind=Kind.BEDTIME,
         planned_seconds=1200,
         practice_seconds=1185.25,
         state=SessionState.COMPLETED,
@@ -47,9 +48,11 @@ def full_record() -> SessionRecord:
         rating_before=6,
         rating_after=3,
         urges=(
-            UrgeRecord(start + timedelta(seconds=300), 15, 17.5, "held", 7),
-            UrgeRecord(datetime(2026, 11, 1, 1, 29, 3, tzinfo=NEW_YORK), 25, 4.25, "moved", None),
-            UrgeRecord(datetime(2026, 11, 1, 1, 35, tzinfo=NEW_YORK), 25, 25.0, "held", 0),
+            UrgeRecord(start + timedelta(seconds=300), 15, 17.5, Outcome.HELD, 7),
+            UrgeRecord(
+                datetime(2026, 11, 1, 1, 29, 3, tzinfo=NEW_YORK), 25, 4.25, Outcome.MOVED, None
+            ),
+            UrgeRecord(datetime(2026, 11, 1, 1, 35, tzinfo=NEW_YORK), 25, 25.0, Outcome.HELD, 0),
         ),
     )
 
@@ -59,7 +62,7 @@ def minimal(session_id: str, started_at: datetime) -> SessionRecord:
         id=session_id,
         started_at=started_at,
         ended_at=None,
-        kind="breathing",
+        kind=Kind.BREATHING,
         planned_seconds=300,
         practice_seconds=0.0,
         state=SessionState.RUNNING,
@@ -84,6 +87,7 @@ def test_insert_and_list_keep_every_field(db: sqlite3.Connection) -> None:
     assert got.completed and not got.interrupted
     assert [u.intensity for u in got.urges] == [7, None, 0]
     assert [u.outcome for u in got.urges] == ["held", "moved", "held"]
+    assert got.kind is Kind.BEDTIME and all(type(u.outcome) is Outcome for u in got.urges)
     by_id = sessions.get_session(db, record.id)
     assert by_id is not None
     assert_same_record(by_id, record)
@@ -180,8 +184,8 @@ def test_begin_checkpoint_end(db: sqlite3.Connection) -> None:
     assert (row.state, row.practice_seconds) == (SessionState.RUNNING, 10.0)
     assert row.ended_at == start + timedelta(seconds=10)
 
-    recorder.add_urge(UrgeRecord(start + timedelta(seconds=60), 15, 15.0, "held", 4))
-    recorder.add_urge(UrgeRecord(start + timedelta(seconds=90), 15, 6.0, "moved", None))
+    recorder.add_urge(UrgeRecord(start + timedelta(seconds=60), 15, 15.0, Outcome.HELD, 4))
+    recorder.add_urge(UrgeRecord(start + timedelta(seconds=90), 15, 6.0, Outcome.MOVED, None))
     recorder.set_ratings(6, 2)
     recorder.checkpoint(295.5, start + timedelta(seconds=300))
     # Someone else opening the history now must leave the live session alone.
@@ -218,6 +222,7 @@ CHILD = textwrap.dedent(
     from pathlib import Path
 
     from rls_companion.core.records import SessionRecord, SessionState
+    from rls_companion.core.session import Kind
     from rls_companion.storage.db import open_database
     from rls_companion.storage.recorder import SessionRecorder
 
@@ -226,7 +231,7 @@ CHILD = textwrap.dedent(
     recorder = SessionRecorder(db, Path(run_dir))
     start = datetime(2026, 11, 20, 22, 15, tzinfo=timezone(timedelta(hours=-5)))
     recorder.begin(SessionRecord(
-        id=session_id, started_at=start, ended_at=None, kind="bedtime",
+        id=session_id, started_at=start, ended_at=None, kind=Kind.BEDTIME,
         planned_seconds=1200, practice_seconds=0.0, state=SessionState.RUNNING))
     recorder.checkpoint(42.0, start + timedelta(seconds=45))
     os.kill(os.getpid(), signal.SIGKILL)

@@ -6,12 +6,15 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from rls_companion.core import settings as schema
+from rls_companion.core.config import Settings
 from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
 from rls_companion.storage import sessions, urge_progress
 from rls_companion.storage.db import open_database
 
 TZ = timezone(timedelta(hours=-5))
-VALUES = schema.defaults()  # start 15 s, ceiling 120 s, step 10 s, rollover 06:00
+SETTINGS = Settings.from_values(
+    schema.defaults()
+)  # start 15 s, ceiling 120 s, step 10 s, rollover 06:00
 
 
 def _night(db_path: Path, day: int, outcomes: list[tuple[str, int | None]]) -> None:
@@ -40,7 +43,7 @@ def _night(db_path: Path, day: int, outcomes: list[tuple[str, int | None]]) -> N
 def _target(db_path: Path, now: datetime) -> int:
     db = open_database(db_path).connection
     try:
-        return urge_progress.current_target(db, VALUES, now)
+        return urge_progress.current_target(db, SETTINGS, now)
     finally:
         db.close()
 

@@ -71,7 +71,7 @@ def test_without_a_speech_engine_captions_show_and_the_user_is_told(
 ) -> None:
     window.context.settings.set("speech.engine", "no-such-engine")
     with qtbot.waitSignal(
-        window.controller.notice, timeout=2000, check_params_cb=lambda m: "captions" in m
+        window.guide.notice, timeout=2000, check_params_cb=lambda m: "captions" in m
     ) as notice:
         window.start_session(minutes=20)
     assert "captions" in notice.args[0]
@@ -113,7 +113,7 @@ def test_a_missing_script_is_told_in_the_window_and_the_rest_still_guides(
     window.guide.scripts = scripts
     window.context.settings.set("speech.enabled", False)
     with qtbot.waitSignal(
-        window.controller.notice, timeout=2000, check_params_cb=lambda m: "guidance" in m
+        window.guide.notice, timeout=2000, check_params_cb=lambda m: "guidance" in m
     ) as notice:
         window.start_session(minutes=20)
     message = notice.args[0]

@@ -40,7 +40,8 @@ from PySide6.QtCore import QPointF
 from pytestqt.qtbot import QtBot
 
 from rls_companion.context import Context
-from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
+from rls_companion.core.records import Outcome, SessionRecord, SessionState, UrgeRecord
+from rls_companion.core.session import Kind
 from rls_companion.core.streaks import StreakRules
 from rls_companion.core.urge import UrgeConfig
 from rls_companion.storage import sessions, urge_history
@@ -65,14 +66,14 @@ def session(start: datetime, urges: tuple[Urge, ...] = (), seconds: float = 1200
         id=f"00000000-0000-4000-8000-{next(_ids):012d}",
         started_at=start,
         ended_at=start + timedelta(seconds=seconds + 4),
-        kind="bedtime",
+        kind=Kind.BEDTIME,
         planned_seconds=1200,
         practice_seconds=seconds,
         state=SessionState.COMPLETED,
         pattern="resonance",
         breaths_per_minute=6.0,
         urges=tuple(
-            UrgeRecord(start + timedelta(minutes=5 + n), target, held, outcome, rating)
+            UrgeRecord(start + timedelta(minutes=5 + n), target, held, Outcome(outcome), rating)
             for n, (held, outcome, rating, target) in enumerate(urges)
         ),
     )

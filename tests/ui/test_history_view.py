@@ -40,7 +40,14 @@ from pytestqt.qtbot import QtBot
 
 from rls_companion.context import Context
 from rls_companion.core.history_summary import NightState
-from rls_companion.core.records import SessionBrief, SessionRecord, SessionState, UrgeRecord
+from rls_companion.core.records import (
+    Outcome,
+    SessionBrief,
+    SessionRecord,
+    SessionState,
+    UrgeRecord,
+)
+from rls_companion.core.session import Kind
 from rls_companion.storage import export, sessions
 from rls_companion.ui.history import export as history_export
 from rls_companion.ui.history.charts import minutes_top, night_labels
@@ -70,7 +77,7 @@ def record(
         id=f"00000000-0000-4000-8000-{next(_ids):012d}",
         started_at=start,
         ended_at=start + timedelta(seconds=seconds + 4),
-        kind="bedtime",
+        kind=Kind.BEDTIME,
         planned_seconds=1200,
         practice_seconds=seconds,
         state=SessionState.COMPLETED if seconds >= 1200 else SessionState.STOPPED,
@@ -97,8 +104,8 @@ def hand_worked() -> list[SessionRecord]:
             before=6,
             after=3,
             urges=(
-                UrgeRecord(at(19, 23, 5), 15, 17.5, "held", 4),
-                UrgeRecord(at(19, 23, 9), 25, 6.25, "moved", None),
+                UrgeRecord(at(19, 23, 5), 15, 17.5, Outcome.HELD, 4),
+                UrgeRecord(at(19, 23, 9), 25, 6.25, Outcome.MOVED, None),
             ),
         ),
         record(at(20, 1, 30), 200, before=4),

@@ -5,8 +5,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from rls_companion.core.records import SessionState
-from rls_companion.core.session import RunState
+from rls_companion.core.session import Kind, RunState
 from rls_companion.storage import sessions
+from rls_companion.ui.session.controller import SessionEnd
 from rls_companion.ui.shell.main_window import MainWindow
 
 
@@ -57,7 +58,8 @@ def test_session_completes_and_is_saved(qtbot: QtBot, window: MainWindow, clock:
     clock.advance(5 * 60 + 1)
     with qtbot.waitSignal(window.controller.ended, timeout=3000) as ended:
         pass
-    assert ended.args == ["completed"]
+    assert ended.args == [SessionEnd(SessionState.COMPLETED, Kind.BEDTIME, 300.0)]
+    assert ended.args[0].state is SessionState.COMPLETED
     [record] = sessions.list_sessions(window.context.db)
     assert record.state is SessionState.COMPLETED
     assert record.practice_seconds == 300.0

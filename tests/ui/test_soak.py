@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 from fakes import FakeClock
 from pytestqt.qtbot import QtBot
 
@@ -13,6 +14,7 @@ from rls_companion.ui.shell.main_window import MainWindow
 FRAMES = 6000
 
 
+@pytest.mark.soak
 def test_session_view_paints_thousands_of_frames(
     qtbot: QtBot, window: MainWindow, clock: FakeClock
 ) -> None:

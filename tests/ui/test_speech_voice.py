@@ -4,7 +4,7 @@ started on the speech thread like any live engine)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from PySide6.QtCore import QLocale
 from pytestqt.qtbot import QtBot
 
 from rls_companion.audio.speech import Speech
-from rls_companion.core.settings import Value
+from rls_companion.core.config import Settings
 from rls_companion.storage.settings_file import SettingsFile
 
 
@@ -31,8 +31,8 @@ def american_desktop() -> Iterator[None]:
     QLocale.setDefault(before)
 
 
-def _started(qtbot: QtBot, values: Mapping[str, Value], language: str = "en") -> Speech:
-    speech = Speech(values, language=language)
+def _started(qtbot: QtBot, settings: Settings, language: str = "en") -> Speech:
+    speech = Speech(settings, language=language)
     with qtbot.waitSignal(speech.ready, timeout=10_000):
         pass
     speech.close()
@@ -48,7 +48,7 @@ def test_english_guidance_is_read_by_a_voice_of_the_persons_english(
     qtbot: QtBot, settings: SettingsFile, american_desktop: None
 ) -> None:
     # The mock engine's default voice is British; this desktop is American.
-    speech = _started(qtbot, settings.values)
+    speech = _started(qtbot, settings.typed)
     assert speech.available and speech.engine_name == "mock" and not speech.mixes
     assert _voice(speech) == ("Charly", "en_US")
 
@@ -56,7 +56,7 @@ def test_english_guidance_is_read_by_a_voice_of_the_persons_english(
 def test_the_voice_follows_the_language_of_the_words(
     qtbot: QtBot, settings: SettingsFile, american_desktop: None
 ) -> None:
-    speech = _started(qtbot, settings.values, language="fi")
+    speech = _started(qtbot, settings.typed, language="fi")
     assert _voice(speech)[1] == "fi_FI"
 
 
@@ -64,13 +64,13 @@ def test_a_voice_chosen_in_settings_is_used(
     qtbot: QtBot, settings: SettingsFile, american_desktop: None
 ) -> None:
     settings.set("speech.voice", "Anne")
-    assert _voice(_started(qtbot, settings.values)) == ("Anne", "en_GB")
+    assert _voice(_started(qtbot, settings.typed)) == ("Anne", "en_GB")
 
 
 def test_without_a_voice_for_the_language_guidance_is_captions_only(
     qtbot: QtBot, settings: SettingsFile
 ) -> None:
-    speech = _started(qtbot, settings.values, language="de")
+    speech = _started(qtbot, settings.typed, language="de")
     assert not speech.available and speech.settled
     assert speech.problem == "the speech engine 'mock' has no voice that speaks 'de'"
     assert speech.notice.startswith("No voice for the guidance's language was found")

@@ -27,6 +27,7 @@ from PySide6.QtGui import QBrush, QFont, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from rls_companion.core.history_summary import HistorySummary, Night, NightState, RatingNight
+from rls_companion.core.records import RATING_MAX, RATING_MIN
 from rls_companion.ui.theme import Theme
 from rls_companion.ui.widgets.card import Card
 
@@ -78,6 +79,16 @@ def axis_font() -> QFont:
     font = QFont()
     font.setPixelSize(AXIS_PX)
     return font
+
+
+def show_legend(chart: QChart) -> None:
+    """The legend above the plot: small round markers, the axis font, no box."""
+    legend = chart.legend()
+    legend.setVisible(True)
+    legend.setAlignment(Qt.AlignmentFlag.AlignTop)
+    legend.setMarkerShape(QLegend.MarkerShape.MarkerShapeCircle)
+    legend.setFont(axis_font())
+    legend.setBackgroundVisible(False)
 
 
 def new_chart() -> QChart:
@@ -158,21 +169,16 @@ class HistoryCharts(QWidget):
         self.after.setName("After")
         self.ratings_x = QCategoryAxis()
         self.ratings_y = QValueAxis()
-        self.ratings_y.setRange(0, 10)
+        self.ratings_y.setRange(RATING_MIN, RATING_MAX)
         self.ratings_y.setTickCount(6)
         for series in (self.before, self.after):
             series.setPointsVisible(True)
             series.setMarkerSize(4.5)
             self.ratings_chart.addSeries(series)
         self._attach(self.ratings_chart, self.ratings_x, self.ratings_y, self.before, self.after)
-        legend = self.ratings_chart.legend()
-        legend.setVisible(True)
-        legend.setAlignment(Qt.AlignmentFlag.AlignTop)
-        legend.setMarkerShape(QLegend.MarkerShape.MarkerShapeCircle)
-        legend.setFont(axis_font())
-        legend.setBackgroundVisible(False)
+        show_legend(self.ratings_chart)
         self._heading(self.ratings_card, "HOW THE LEGS FELT").setText(
-            "Leg sensations from 0 (none) to 10, on nights you rated"
+            f"Leg sensations from {RATING_MIN} (none) to {RATING_MAX}, on nights you rated"
         )
         self.ratings_view = new_view(
             self.ratings_chart, self.ratings_card, "Ratings before and after sessions"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from rls_companion.ui.widgets.rows import centred_row
 
 INVITATION = "Your nights will gather here"
 KIND_WORDS = (
@@ -31,14 +33,8 @@ class EmptyHistory(QWidget):
         self.start_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.start_button.clicked.connect(self.start_requested)
 
-        words_row = QHBoxLayout()
-        words_row.addStretch(1)
-        words_row.addWidget(self.words)
-        words_row.addStretch(1)
-        button_row = QHBoxLayout()
-        button_row.addStretch(1)
-        button_row.addWidget(self.start_button)
-        button_row.addStretch(1)
+        words_row = centred_row(self.words)
+        button_row = centred_row(self.start_button)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         layout.addWidget(headline)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from rls_companion.ui.theme import Theme
+from rls_companion.ui.widgets.card import RoundedPanel
 
 
-class UndoBar(QWidget):
+class UndoBar(RoundedPanel):
     undo_requested = Signal()
+    fill = "raised"
+    radius = 14.0
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.theme = theme
+        super().__init__(theme, parent)
         self.message = QLabel("Session deleted", self)
         self.undo_button = QPushButton("Undo", self)
         self.undo_button.setProperty("role", "quiet")
@@ -30,15 +31,3 @@ class UndoBar(QWidget):
     def offer(self, description: str) -> None:
         self.message.setText(f"Session deleted  ·  {description}")
         self.show()
-
-    def set_theme(self, theme: Theme) -> None:
-        self.theme = theme
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self.theme.color("raised"))
-        painter.drawRoundedRect(QRectF(self.rect()), 14, 14)
-        painter.end()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCharts import QBarSeries, QBarSet, QCategoryAxis, QLegend, QLineSeries, QValueAxis
+from PySide6.QtCharts import QBarSeries, QBarSet, QCategoryAxis, QLineSeries, QValueAxis
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -31,6 +31,7 @@ from rls_companion.ui.history.charts import (
     label_axes,
     new_chart,
     new_view,
+    show_legend,
     style_axes_and_legend,
 )
 from rls_companion.ui.theme import Theme
@@ -121,12 +122,7 @@ class UrgePlot:
         for line in (self.target, self.median):
             line.attachAxis(self.nights_x)
             line.attachAxis(self.seconds_y)
-        legend = self.chart.legend()
-        legend.setVisible(True)
-        legend.setAlignment(Qt.AlignmentFlag.AlignTop)
-        legend.setMarkerShape(QLegend.MarkerShape.MarkerShapeCircle)
-        legend.setFont(axis_font())
-        legend.setBackgroundVisible(False)
+        show_legend(self.chart)
         self.view = new_view(
             self.chart, parent, "Urges each night and how long you stayed with them"
         )

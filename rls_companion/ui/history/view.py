@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QLocale, QPoint, Qt, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
@@ -39,7 +39,6 @@ from rls_companion.core.history_summary import Night, summarise
 from rls_companion.core.records import SessionBrief, SessionRecord, brief
 from rls_companion.core.streaks import StreakRules, night_of
 from rls_companion.storage import sessions, urge_history
-from rls_companion.storage.urge_progress import config_from
 from rls_companion.ui.history import export as history_export
 from rls_companion.ui.history.delete import ask_to_delete
 from rls_companion.ui.history.empty import EmptyHistory
@@ -49,6 +48,7 @@ from rls_companion.ui.history.session_list import SessionList
 from rls_companion.ui.history.undo import UndoBar
 from rls_companion.ui.theme import Theme
 from rls_companion.ui.widgets.card import Card
+from rls_companion.ui.widgets.rows import centred_row
 
 if TYPE_CHECKING:
     from rls_companion.ui.history.charts import HistoryCharts
@@ -76,6 +76,14 @@ def week_start() -> int:
     return int(QLocale().firstDayOfWeek().value) - 1
 
 
+class _UrgesRead(NamedTuple):
+    """The urge nights last read, and what they were read for (history version,
+    first and last night shown, streak rules, urge protocol)."""
+
+    wanted: tuple[object, ...]
+    nights: list[urge_history.UrgeNight]
+
+
 class HistoryView(QWidget):
     start_requested = Signal()
 
@@ -91,7 +99,7 @@ class HistoryView(QWidget):
         self.confirm_box: QMessageBox | None = None
         self.charts: HistoryCharts | None = None
         self.urge_chart: UrgeChart | None = None
-        self._urges: tuple[object, list[urge_history.UrgeNight]] | None = None  # (read for, read)
+        self._urges: _UrgesRead | None = None
         self._stale = True
         self._version: tuple[int, int] | None = None  # of the database when last read
         self._listed: tuple[int, int] | None = None  # version the list shows
@@ -139,10 +147,7 @@ class HistoryView(QWidget):
         sessions_row = QHBoxLayout()
         sessions_row.addWidget(section("SESSIONS", page), 1)
         sessions_row.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignBottom)
-        more_row = QHBoxLayout()
-        more_row.addStretch(1)
-        more_row.addWidget(self.more_button)
-        more_row.addStretch(1)
+        more_row = centred_row(self.more_button)
         # Wide: the figures stand in a column beside the calendar; narrow: in a row above it.
         self.overview = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.overview.setSpacing(16)
@@ -252,10 +257,7 @@ class HistoryView(QWidget):
         return sessions.get_sessions(self.context.db, [b.id for b in briefs])
 
     def rules(self) -> StreakRules:
-        values = self.context.settings.values
-        return StreakRules(
-            int(values["streak.rollover_hour"]), int(values["streak.min_practice_minutes"])
-        )
+        return self.context.settings.typed.streak.rules()
 
     def _show(
         self, records: list[SessionBrief], keep_shown: bool = False, list_too: bool = True
@@ -275,7 +277,7 @@ class HistoryView(QWidget):
         rules = self.rules()
         starts_on = week_start()
         summary = summarise(records, self.now(), rules, week_start=starts_on)
-        visible = bool(self.context.settings.values["streak.visible"])
+        visible = self.context.settings.typed.streak.visible
         self.header.show_stats(summary.stats, visible)
         self.calendar.set_nights(
             summary.calendar, summary.tonight, rules.min_practice_minutes, starts_on
@@ -306,24 +308,24 @@ class HistoryView(QWidget):
     def _show_urges(self, nights: tuple[Night, ...], rules: StreakRules) -> None:
         """The urge chart, read again only when the history, the nights shown or
         the settings it depends on changed. Urges never touch the figures above."""
-        values = self.context.settings.values
-        if not values["urge.enabled"]:
+        urge = self.context.settings.typed.urge
+        if not urge.enabled:
             if self.urge_chart is not None:
                 self.urge_chart.hide()
             return
-        config = config_from(values)
+        config = urge.protocol()
         wanted = (self._version, nights[0].night, nights[-1].night, rules, config)
-        if self._urges is None or self._urges[0] != wanted:
+        if self._urges is None or self._urges.wanted != wanted:
             read = urge_history.recent_nights(
                 self.context.db, nights[0].night, nights[-1].night, rules, config
             )
-            self._urges = (wanted, read)
+            self._urges = _UrgesRead(wanted, read)
         if self.urge_chart is None:
             from rls_companion.ui.history.urge_chart import UrgeChart
 
             self.urge_chart = UrgeChart(self.theme, self.page)
             self.column.insertWidget(self.column.indexOf(self._charts()) + 1, self.urge_chart)
-        self.urge_chart.show_nights(nights, self._urges[1])
+        self.urge_chart.show_nights(nights, self._urges.nights)
         self.urge_chart.show()
 
     def show_night(self, night: date) -> None:

@@ -1,7 +1,8 @@
 """Runs one session: clock, record, sound and the signals the views follow.
 
-All decisions come from core (the timeline, the breath plan, the mixer); this
-class only wires them to Qt timers, the history file and the audio sink.
+All decisions come from core (the timeline, the breath plan, the mixer, the
+heartbeat's suspend and checkpoint rules); this class only wires them to Qt
+timers, the history file and the audio sink.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -16,12 +18,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from rls_companion.audio.output import choose_sink
 from rls_companion.audio.sinks import Sink
 from rls_companion.context import Context
-from rls_companion.core import plan as plans
-from rls_companion.core.breathing import BreathPlan
+from rls_companion.core.breathing import BreathPlan, BreathState
 from rls_companion.core.clock import Clock
+from rls_companion.core.heartbeat import Heartbeat
 from rls_companion.core.rate import SAMPLE_RATE
-from rls_companion.core.records import SessionRecord, SessionState
-from rls_companion.core.session import Kind, RunState, SessionRun
+from rls_companion.core.records import Outcome, SessionRecord, SessionState, UrgeRecord
+from rls_companion.core.session import Kind, RunState, SessionRun, build_timeline
 from rls_companion.storage import sessions
 from rls_companion.storage.recorder import CHECKPOINT_SECONDS, SessionRecorder
 
@@ -35,17 +37,55 @@ if TYPE_CHECKING:  # numpy is loaded only once a session makes sound
 log = logging.getLogger(__name__)
 
 HEARTBEAT_MS = 500
-# Wall time running this much ahead of monotonic time means the computer slept.
-SUSPEND_JUMP_SECONDS = 20.0
 SOUND_TAIL_MS = 1500
 # Long enough for the buffered audio (0.5 s) to play out and the sound to ramp down (0.4 s).
 FADE_OUT_MS = 1100
 
 
+@dataclass(frozen=True)
+class SessionSnapshot:
+    """The session at one moment: everything a view draws from."""
+
+    kind: Kind
+    state: RunState
+    now: float  # the monotonic clock's reading for this moment
+    practice_seconds: float
+    position: float  # on the timeline
+    planned_seconds: float
+    breath: BreathState
+    fade: float  # the timeline's master level
+    stage_title: str
+
+    @property
+    def remaining_seconds(self) -> float:
+        return self.planned_seconds - self.position
+
+    @property
+    def progress(self) -> float:
+        return self.position / self.planned_seconds
+
+    @property
+    def running(self) -> bool:
+        return self.state is RunState.RUNNING
+
+    @property
+    def paused(self) -> bool:
+        return self.state is RunState.PAUSED
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    """How a session ended, as `SessionController.ended` tells it."""
+
+    state: SessionState
+    kind: Kind
+    practice_seconds: float
+
+
 class SessionController(QObject):
     started = Signal()
     changed = Signal()
-    ended = Signal(str)
+    ended = Signal(object)  # a SessionEnd
     notice = Signal(str)
     heartbeat = Signal()
     checkpointing = Signal()
@@ -64,9 +104,7 @@ class SessionController(QObject):
         # run it reads are changed and read under this lock.
         self._sound_lock = threading.Lock()
         self._sound_notice_shown = False
-        self._last_checkpoint = 0.0
-        self._last_mono = 0.0
-        self._last_wall = 0.0
+        self._pulse = Heartbeat(clock, CHECKPOINT_SECONDS)
         self._stage_index = -1
         self._heartbeat = QTimer(self)
         self._heartbeat.setInterval(HEARTBEAT_MS)
@@ -85,9 +123,11 @@ class SessionController(QObject):
     ) -> None:
         if self.run is not None and self.run.active:
             return
-        values = self.context.settings.values
-        self.plan = plans.breath_plan(values)
-        run = SessionRun(plans.timeline(values, kind, minutes), self.clock)
+        settings = self.context.settings.typed
+        self.plan = settings.breathing.plan()
+        if minutes is None:
+            minutes = settings.session.minutes(kind)
+        run = SessionRun(build_timeline(kind, minutes), self.clock)
         self._stop_sound()
         self.run = run
         run.start()
@@ -96,17 +136,16 @@ class SessionController(QObject):
                 id=str(uuid.uuid4()),
                 started_at=self.clock.now(),
                 ended_at=None,
-                kind=kind.value,
+                kind=kind,
                 planned_seconds=round(run.planned_seconds),
                 practice_seconds=0.0,
                 state=SessionState.RUNNING,
-                pattern=str(values["breathing.pattern"]),
-                breaths_per_minute=float(values["breathing.breaths_per_minute"]),
+                pattern=settings.breathing.pattern,
+                breaths_per_minute=settings.breathing.breaths_per_minute,
                 rating_before=rating_before,
             )
         )
-        self._last_checkpoint = self._last_mono = self.clock.monotonic()
-        self._last_wall = self.clock.now().timestamp()
+        self._pulse.start()
         self._stage_index = run.timeline.stage_index_at(0.0)
         self._heartbeat.start()
         log.info(
@@ -145,28 +184,67 @@ class SessionController(QObject):
         """The app is being closed or killed politely: saved as interrupted."""
         self._end(SessionState.INTERRUPTED)
 
+    def skip_to(self, position: float) -> None:
+        """Jump forward on the timeline (the guide's next body-scan region)."""
+        if self.run is not None and self.run.active:
+            with self._sound_lock:
+                self.run.skip_to(position)
+            self.changed.emit()
+
+    def add_urge(self, urge: UrgeRecord) -> int:
+        """Save an urge episode with the session the moment it starts; its number."""
+        return self.recorder.add_urge(urge)
+
+    def update_urge(
+        self, seq: int, held_seconds: float, outcome: Outcome, intensity: int | None
+    ) -> None:
+        """Save how urge episode `seq` stands now."""
+        self.recorder.update_urge(seq, held_seconds, outcome, intensity)
+
     @property
     def active(self) -> bool:
         return self.run is not None and self.run.active
+
+    def snapshot(self, ahead: float = 0.0) -> SessionSnapshot | None:
+        """The session now, or `ahead` seconds from now if nothing is pressed
+        (a paused session stays where it is); None before the first session."""
+        run, plan = self.run, self.plan
+        if run is None or plan is None:
+            return None
+        if run.state is not RunState.RUNNING:
+            ahead = 0.0
+        practice = run.practice_seconds() + ahead
+        position = min(run.position() + ahead, run.planned_seconds)
+        return SessionSnapshot(
+            kind=run.timeline.kind,
+            state=run.state,
+            now=self.clock.monotonic() + ahead,
+            practice_seconds=practice,
+            position=position,
+            planned_seconds=run.planned_seconds,
+            breath=plan.state_at(practice),
+            fade=run.timeline.fade_level(position),
+            stage_title=run.timeline.stage_at(position).title,
+        )
 
     # -- internals -------------------------------------------------------
     def _start_sound(self) -> None:
         from rls_companion.core.mixer import Moment, SessionMixer
 
-        values = self.context.settings.values
+        audio = self.context.settings.typed.audio
         assert self.plan is not None and self.run is not None
-        choice = choose_sink(str(values["audio.backend"]), self, self._sound_failed)
+        choice = choose_sink(audio.backend, self, self._sound_failed)
         self._sink = choice.sink
         self._mixer = SessionMixer(
             self.plan,
             self.run.timeline,
-            int(values["audio.volume"]) / 100.0,
-            breath_tone=bool(values["audio.breath_tone"]),
+            audio.volume / 100.0,
+            breath_tone=audio.breath_tone,
             sample_rate=self._sink.sample_rate,
-            ambient=str(values["audio.ambient"]),
-            ambient_level=int(values["audio.ambient_level"]) / 100.0,
-            ambient_breathes=bool(values["audio.ambient_breathes"]),
-            phase_chime=bool(values["audio.phase_chime"]),
+            ambient=audio.ambient,
+            ambient_level=audio.ambient_level / 100.0,
+            ambient_breathes=audio.ambient_breathes,
+            phase_chime=audio.phase_chime,
         )
         mixer, lock = self._mixer, self._sound_lock
 
@@ -229,8 +307,9 @@ class SessionController(QObject):
         from rls_companion.core.sound import tone_rms
         from rls_companion.core.speech_level import speech_rms
 
-        plan = self.plan or plans.breath_plan(self.context.settings.values)
-        return speech_rms(tone_rms(plan), int(self.context.settings.values["speech.volume"]))
+        settings = self.context.settings.typed
+        plan = self.plan or settings.breathing.plan()
+        return speech_rms(tone_rms(plan), settings.speech.volume)
 
     @property
     def sample_rate(self) -> int:
@@ -250,18 +329,16 @@ class SessionController(QObject):
     def _save_checkpoint(self) -> None:
         if self.run is not None:
             self.recorder.checkpoint(self.run.practice_seconds(), self.clock.now())
-            self._last_checkpoint = self.clock.monotonic()
+            self._pulse.checkpointed()
             self.checkpointing.emit()
 
     def _beat(self) -> None:
         run = self.run
         if run is None or not run.active:
             return
-        mono, wall = self.clock.monotonic(), self.clock.now().timestamp()
-        slept = (wall - self._last_wall) - (mono - self._last_mono)
-        self._last_mono, self._last_wall = mono, wall
-        if slept > SUSPEND_JUMP_SECONDS and run.state is RunState.RUNNING:
-            log.info("computer slept for about %.0f s: pausing the session", slept)
+        beat = self._pulse.beat()
+        if beat.suspended and run.state is RunState.RUNNING:
+            log.info("computer slept for about %.0f s: pausing the session", beat.slept_seconds)
             with self._sound_lock:
                 run.pause()
             self.changed.emit()
@@ -273,7 +350,7 @@ class SessionController(QObject):
         if index != self._stage_index:
             self._stage_index = index
             self.changed.emit()
-        if mono - self._last_checkpoint >= CHECKPOINT_SECONDS:
+        if beat.checkpoint_due:
             self._save_checkpoint()
 
     def _end(self, state: SessionState) -> None:
@@ -290,4 +367,4 @@ class SessionController(QObject):
         self.recorder.end(state, run.practice_seconds(), self.clock.now())
         log.info("session ended: %s after %.1f s of practice", state.value, run.practice_seconds())
         self._sound_tail.start()
-        self.ended.emit(state.value)
+        self.ended.emit(SessionEnd(state, run.timeline.kind, run.practice_seconds()))

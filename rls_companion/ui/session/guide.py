@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from importlib.resources.abc import Traversable
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -24,8 +25,17 @@ from rls_companion.ui.session.controller import SessionController
 log = logging.getLogger(__name__)
 
 
+class Where(NamedTuple):
+    """Where the session is in its guidance: a stage with captions, and how far in."""
+
+    stage_index: int
+    plan: guidance.GuidancePlan
+    t_ms: int  # since the stage began
+
+
 class GuideController(QObject):
     caption_changed = Signal(str)
+    notice = Signal(str)  # a line for the session's notices
 
     def __init__(self, session: SessionController, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -51,10 +61,10 @@ class GuideController(QObject):
         run = self.session.run
         if run is None:
             return
-        values = self.session.context.settings.values
+        settings = self.session.context.settings.typed
         self._close_speech()
         self.speech = Speech(
-            values,
+            settings,
             self,
             target_rms=self.session.speech_rms(),
             sample_rate=self.session.sample_rate,
@@ -62,7 +72,7 @@ class GuideController(QObject):
         self.speech.speaking.connect(self.session.duck)
         self.speech.ready.connect(self._speech_ready)
         self.speech.voiced.connect(self._voiced)
-        rate = rate_factor(float(values["speech.rate"])) if values["speech.enabled"] else 1.0
+        rate = rate_factor(settings.speech.rate) if settings.speech.enabled else 1.0
         self.plans = {}
         missing: list[str] = []
         for index, stage in enumerate(run.timeline.stages):
@@ -82,7 +92,7 @@ class GuideController(QObject):
                 )
         self._spoken = self._unit = None
         if missing:
-            self.session.notice.emit(
+            self.notice.emit(
                 "Some of tonight's guidance could not be loaded;"
                 " breathing and sound go on as usual."
             )
@@ -93,8 +103,8 @@ class GuideController(QObject):
         if speech is None:
             return
         if not speech.available:
-            if self.plans and self.session.context.settings.values["speech.enabled"]:
-                self.session.notice.emit(speech.notice)
+            if self.plans and self.session.context.settings.typed.speech.enabled:
+                self.notice.emit(speech.notice)
             return
         # A caption that began while the engine was starting is spoken now
         # if its time for speech has not passed.
@@ -113,7 +123,7 @@ class GuideController(QObject):
         if caption is None or caption.text != text:
             return
         where = self._where()
-        if where is not None and where[2] < caption.speech_end_ms:
+        if where is not None and where.t_ms < caption.speech_end_ms:
             self._speak(caption)
 
     def _close_speech(self) -> None:
@@ -151,7 +161,7 @@ class GuideController(QObject):
         self._timer.stop()
         self._close_speech()
 
-    def _where(self) -> tuple[int, guidance.GuidancePlan, int] | None:
+    def _where(self) -> Where | None:
         run = self.session.run
         if run is None or not run.active:
             return None
@@ -161,7 +171,7 @@ class GuideController(QObject):
         if plan is None:
             return None
         t_ms = round((position - run.timeline.stages[index].start) * 1000)
-        return index, plan, t_ms
+        return Where(index, plan, t_ms)
 
     def update(self) -> None:
         """Show (and speak) the caption due now, and wake for the next one."""
@@ -249,5 +259,4 @@ class GuideController(QObject):
         stage_index, plan, t_ms = where
         target_ms = guidance.next_region_start(plan, t_ms)
         self._silence()
-        run.skip_to(run.timeline.stages[stage_index].start + target_ms / 1000.0)
-        self.session.changed.emit()
+        self.session.skip_to(run.timeline.stages[stage_index].start + target_ms / 1000.0)

@@ -9,19 +9,29 @@ on time even though audio is rendered ahead.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from rls_companion.core.records import UrgeRecord
+from rls_companion.core.records import Outcome, UrgeRecord
 from rls_companion.core.session import RunState
-from rls_companion.core.urge import Episode, Outcome
+from rls_companion.core.urge import Episode
 from rls_companion.ui.session.controller import SessionController
+
+
+@dataclass(frozen=True)
+class UrgeResult:
+    """How the last urge episode ended."""
+
+    outcome: Outcome
+    held_seconds: float
+    at: float  # the monotonic clock's reading when it ended
 
 
 class UrgeController(QObject):
     started = Signal()
     changed = Signal()
-    ended = Signal(str, float)  # outcome, seconds held
+    ended = Signal(object, float)  # the Outcome, seconds held
 
     def __init__(
         self, session: SessionController, target: Callable[[], int], parent: QObject | None = None
@@ -30,7 +40,7 @@ class UrgeController(QObject):
         self.session = session
         self._target = target
         self.episode: Episode | None = None
-        self.last_result: tuple[str, float, float] | None = None  # outcome, held, when
+        self.last_result: UrgeResult | None = None
         self._seq = -1
         self._chime: int | None = None
         session.heartbeat.connect(self._tick)
@@ -39,7 +49,7 @@ class UrgeController(QObject):
 
     @property
     def enabled(self) -> bool:
-        return bool(self.session.context.settings.get("urge.enabled"))
+        return self.session.context.settings.typed.urge.enabled
 
     @property
     def active(self) -> bool:
@@ -52,8 +62,8 @@ class UrgeController(QObject):
         clock = self.session.clock
         target = self._target()
         self.episode = Episode(clock.monotonic(), target, intensity)
-        self._seq = self.session.recorder.add_urge(
-            UrgeRecord(clock.now(), target, 0.0, Outcome.MOVED.value, intensity)
+        self._seq = self.session.add_urge(
+            UrgeRecord(clock.now(), target, 0.0, Outcome.MOVED, intensity)
         )
         run = self.session.run
         if run is not None and run.state is RunState.RUNNING:
@@ -87,7 +97,7 @@ class UrgeController(QObject):
         if episode is None:
             return None
         outcome, held = episode.finish(self.session.clock.monotonic())
-        self.session.recorder.update_urge(self._seq, held, outcome.value, episode.intensity)
+        self.session.update_urge(self._seq, held, outcome, episode.intensity)
         return outcome, held
 
     def _session_ending(self) -> None:
@@ -103,5 +113,5 @@ class UrgeController(QObject):
             self.session.cancel_chime(self._chime)
         self.episode = None
         self._chime = None
-        self.last_result = (outcome.value, held, self.session.clock.monotonic())
-        self.ended.emit(outcome.value, held)
+        self.last_result = UrgeResult(outcome, held, self.session.clock.monotonic())
+        self.ended.emit(outcome, held)

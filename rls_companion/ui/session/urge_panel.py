@@ -6,13 +6,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from rls_companion.core.records import RATING_MAX, RATING_MIN, Outcome
 from rls_companion.ui.session.urge_controller import UrgeController
 from rls_companion.ui.widgets.rating_row import RatingRow
 
 
 def ending_words(outcome: str, held: float) -> str:
     seconds = f"{held:.0f} second{'s' if round(held) != 1 else ''}"
-    if outcome == "held":
+    if outcome == Outcome.HELD:
         return f"You stayed with it for {seconds}. Move whenever you like."
     return f"You sat with it for {seconds} and chose to move. That is always fine."
 
@@ -25,7 +26,7 @@ class UrgeControls(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        self.rating = RatingRow("How strong, 0–10?", self)
+        self.rating = RatingRow(f"How strong, {RATING_MIN}–{RATING_MAX}?", self)
         self.rating.rated.connect(urges.rate)
         layout.addWidget(self.rating)
         layout.addSpacing(18)

@@ -8,6 +8,8 @@ minimized it does not repaint at all.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import (
@@ -20,21 +22,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rls_companion.core.session import KIND_TITLES, Kind, RunState
+from rls_companion.core.records import SessionState
+from rls_companion.core.session import KIND_TITLES, Kind
 from rls_companion.core.urge import SAFETY_LINE
-from rls_companion.ui.session.controller import SessionController
+from rls_companion.ui.session.controller import SessionController, SessionEnd
 from rls_companion.ui.session.guide import GuideController
 from rls_companion.ui.session.orb import Frame, clock_text, frame_keys, orb_geometry, paint_frame
 from rls_companion.ui.session.urge_controller import UrgeController
 from rls_companion.ui.session.urge_panel import UrgeControls, ending_words
 from rls_companion.ui.theme import Theme
 from rls_companion.ui.widgets.rating_row import RatingRow
+from rls_companion.ui.widgets.rows import centred_row
 
 FRAME_MS = 33
 MAX_LOOKAHEAD_FRAMES = 30  # wake at least once a second while running
 URGE_AFTERGLOW_SECONDS = 6.0
 # The re-settle session is led by sound: the screen stays close to dark.
 RESETTLE_DIM = 0.25
+
+
+class PaintedKeys(NamedTuple):
+    """What was last painted, as `frame_keys` tells frames apart."""
+
+    orb: tuple[object, ...]  # the orb and the urge ring
+    text: tuple[object, ...]  # the words and the progress line
 
 
 def covers(region: QRegion, rect: QRect) -> bool:
@@ -80,7 +91,7 @@ class SessionView(QWidget):
         self.theme = theme
         self.reduced_motion = reduced_motion
         self._phase_name = ""
-        self._painted_keys: tuple[tuple[object, ...], tuple[object, ...]] | None = None
+        self._painted_keys: PaintedKeys | None = None
         self._painted_radius = 0.0  # of the orb last painted
         self._wake_timer = QTimer(self)
         self._wake_timer.setSingleShot(True)
@@ -153,6 +164,7 @@ class SessionView(QWidget):
         controller.changed.connect(self._on_changed)
         controller.ended.connect(self._on_ended)
         controller.notice.connect(self._show_notice)
+        guide.notice.connect(self._show_notice)
         guide.caption_changed.connect(lambda _text: self.canvas.update())
 
     def _build_end_card(self) -> QWidget:
@@ -169,16 +181,10 @@ class SessionView(QWidget):
         back.setProperty("role", "quiet")
         back.setAccessibleName("Back to the start screen")
         back.clicked.connect(self.back_requested)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(back)
-        row.addStretch(1)
+        row = centred_row(back)
         self.after_rating = RatingRow("Leg sensations now, 0–10 (optional):", card)
         self.after_rating.rated.connect(self.controller.rate_after)
-        rating_row = QHBoxLayout()
-        rating_row.addStretch(1)
-        rating_row.addWidget(self.after_rating)
-        rating_row.addStretch(1)
+        rating_row = centred_row(self.after_rating)
         layout.addWidget(self.end_title)
         layout.addSpacing(12)
         layout.addWidget(self.end_detail)
@@ -192,23 +198,19 @@ class SessionView(QWidget):
     # -- what to draw ----------------------------------------------------
     def current_frame(self, ahead: float = 0.0) -> Frame | None:
         """The frame to show now, or `ahead` seconds from now if nothing is pressed."""
-        run, plan = self.controller.run, self.controller.plan
-        if run is None or plan is None:
+        moment = self.controller.snapshot(ahead)
+        if moment is None:
             return None
-        if run.state is not RunState.RUNNING:
-            ahead = 0.0
-        practice = run.practice_seconds() + ahead
-        position = min(run.position() + ahead, run.planned_seconds)
-        now = self.controller.clock.monotonic() + ahead
+        now = moment.now
         episode = self.urges.episode
-        dim = RESETTLE_DIM if run.timeline.kind is Kind.RESETTLE else 1.0
+        dim = RESETTLE_DIM if moment.kind is Kind.RESETTLE else 1.0
         return Frame(
-            breath=plan.state_at(practice),
-            fade=run.timeline.fade_level(position) * dim,
-            stage_title=run.timeline.stage_at(position).title,
-            remaining_seconds=run.planned_seconds - position,
-            progress=position / run.planned_seconds,
-            paused=run.state is RunState.PAUSED,
+            breath=moment.breath,
+            fade=moment.fade * dim,
+            stage_title=moment.stage_title,
+            remaining_seconds=moment.remaining_seconds,
+            progress=moment.progress,
+            paused=moment.paused,
             reduced_motion=self.reduced_motion,
             urge_progress=episode.progress(now) if episode is not None else None,
             urge_lines=self.urge_lines(now),
@@ -222,14 +224,18 @@ class SessionView(QWidget):
     def urge_lines(self, now: float | None = None) -> tuple[str, ...]:
         """What the urge timer says on screen: the prompt and count while it
         runs, a kind word for a few seconds after, and always the safety line."""
-        now = self.controller.clock.monotonic() if now is None else now
+        if now is None:
+            moment = self.controller.snapshot()
+            if moment is None:  # no session yet: no urge either
+                return ()
+            now = moment.now
         episode = self.urges.episode
         if episode is not None:
             count = f"{int(episode.elapsed(now))} s  ·  towards {episode.target_seconds} s"
             return (episode.prompt(now), count, SAFETY_LINE)
         result = self.urges.last_result
-        if result is not None and now - result[2] < URGE_AFTERGLOW_SECONDS:
-            return (ending_words(result[0], result[1]), SAFETY_LINE)
+        if result is not None and now - result.at < URGE_AFTERGLOW_SECONDS:
+            return (ending_words(result.outcome, result.held_seconds), SAFETY_LINE)
         return ()
 
     def after_paint(self, frame: Frame, region: QRegion) -> None:
@@ -254,8 +260,8 @@ class SessionView(QWidget):
             )
         orb_key, text_key = frame_keys(rect, frame)
         if not full and self._painted_keys is not None:
-            text_key = self._painted_keys[1]  # the words were not repainted
-        self._painted_keys = (orb_key, text_key)
+            text_key = self._painted_keys.text  # the words were not repainted
+        self._painted_keys = PaintedKeys(orb_key, text_key)
         self._schedule()
 
     def _visible_on_screen(self) -> bool:
@@ -269,8 +275,8 @@ class SessionView(QWidget):
         A slow breath needs far fewer frames than the display rate; holds and
         pauses need none at all.
         """
-        run = self.controller.run
-        running = run is not None and run.state is RunState.RUNNING
+        moment = self.controller.snapshot()
+        running = moment is not None and moment.running
         if not running or not self._visible_on_screen() or self._painted_keys is None:
             self._wake_timer.stop()
             return
@@ -290,9 +296,9 @@ class SessionView(QWidget):
             return
         rect = QRectF(self.canvas.rect())
         orb_key, text_key = frame_keys(rect, frame)
-        if text_key != self._painted_keys[1]:
+        if text_key != self._painted_keys.text:
             self.canvas.update()
-        elif orb_key != self._painted_keys[0]:
+        elif orb_key != self._painted_keys.orb:
             orb = orb_geometry(rect, frame)
             ring = frame.urge_progress is not None
             self.canvas.update(orb.change_from(self._painted_radius, ring).toAlignedRect())
@@ -319,8 +325,8 @@ class SessionView(QWidget):
         self.canvas.update()
 
     def _on_changed(self) -> None:
-        run = self.controller.run
-        paused = run is not None and run.state is RunState.PAUSED
+        moment = self.controller.snapshot()
+        paused = moment is not None and moment.paused
         self.pause_button.setText("Resume" if paused else "Pause")
         self.canvas.update()
 
@@ -328,20 +334,18 @@ class SessionView(QWidget):
     def showing_end_card(self) -> bool:
         return self._pages.currentIndex() == 1
 
-    def _on_ended(self, state: str) -> None:
+    def _on_ended(self, end: SessionEnd) -> None:
         self._wake_timer.stop()
         self.notice_label.hide()
         self.notice_label.clear()
         self.after_rating.clear()
-        run = self.controller.run
-        minutes = (run.practice_seconds() if run else 0.0) / 60.0
-        kind = Kind(run.timeline.kind) if run else Kind.BEDTIME
-        if state == "completed":
+        practised = clock_text(end.practice_seconds)
+        if end.state is SessionState.COMPLETED:
             self.end_title.setText("Rest well")
-            detail = f"{KIND_TITLES[kind]} complete · {clock_text(minutes * 60)} practised"
+            detail = f"{KIND_TITLES[end.kind]} complete · {practised} practised"
         else:
             self.end_title.setText("Session saved")
-            detail = f"Stopped after {clock_text(minutes * 60)}. Every minute counts."
+            detail = f"Stopped after {practised}. Every minute counts."
         self.end_detail.setText(detail)
         self._pages.setCurrentIndex(1)
 

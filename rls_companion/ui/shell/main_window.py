@@ -51,10 +51,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("RLS Companion")
         self.setMinimumSize(640, 480)
         self.resize(1000, 700)
-        values = context.settings.values
-        self.theme = themes.resolve(str(values["appearance.theme"]))
+        appearance = context.settings.typed.appearance
+        self.theme = themes.resolve(appearance.theme)
         # Styled before any page exists, so no widget is polished twice.
         self._style_application()
+
+        # A window closed during a session closes again once the sound has faded.
+        self._close_after_fade = QTimer(self)
+        self._close_after_fade.setSingleShot(True)
+        self._close_after_fade.setInterval(FADE_OUT_MS)
+        self._close_after_fade.timeout.connect(self.close)
 
         self.controller = SessionController(context, clock, self)
         self.urges = UrgeController(self.controller, self._urge_target, self)
@@ -65,7 +71,7 @@ class MainWindow(QMainWindow):
             self.urges,
             self.guide,
             self.theme,
-            bool(values["appearance.reduced_motion"]),
+            appearance.reduced_motion,
         )
         # History, Settings and the welcome page are built when first needed:
         # the window opens on Tonight sooner, and their modules load later.
@@ -102,10 +108,10 @@ class MainWindow(QMainWindow):
 
         self.start_view.start_requested.connect(self.start_chosen_session)
         self.start_view.kind_changed.connect(
-            lambda: self.start_view.show_kind(self.context.settings.values)
+            lambda: self.start_view.show_kind(self.context.settings.typed)
         )
         self.session_view.back_requested.connect(lambda: self.show_page(self.start_view))
-        self.controller.ended.connect(lambda _state: self._refresh_history())
+        self.controller.ended.connect(lambda _end: self._refresh_history())
         self.prepare_history = QTimer(self)
         self.prepare_history.setSingleShot(True)
         self.prepare_history.timeout.connect(self._prepare_history)
@@ -193,7 +199,7 @@ class MainWindow(QMainWindow):
     # -- navigation ------------------------------------------------------
     def show_page(self, page: QWidget) -> None:
         if page is self.start_view:
-            self.start_view.refresh(self.context.settings.values, self.clock.now())
+            self.start_view.refresh(self.context.settings.typed, self.clock.now())
         if page is self._history_view:
             self._refresh_history()
         self.pages.setCurrentWidget(page)
@@ -224,7 +230,7 @@ class MainWindow(QMainWindow):
     def start_chosen_session(self) -> None:
         """Begin what the start screen shows, and remember the choice."""
         kind = self.start_view.kind
-        if self.context.settings.get("session.kind") != kind.value:
+        if self.context.settings.typed.session.kind is not kind:
             self.context.settings.set("session.kind", kind.value)
         self.start_session(kind, rating_before=self.start_view.rating.value())
 
@@ -275,7 +281,7 @@ class MainWindow(QMainWindow):
 
     def _urge_target(self) -> int:
         return urge_progress.current_target(
-            self.context.db, self.context.settings.values, self.clock.now()
+            self.context.db, self.context.settings.typed, self.clock.now()
         )
 
     def toggle_fullscreen(self) -> None:
@@ -291,10 +297,10 @@ class MainWindow(QMainWindow):
         self.setting_changed.emit(key)
 
     def apply_theme(self) -> None:
-        values = self.context.settings.values
-        self.theme = themes.resolve(str(values["appearance.theme"]))
+        appearance = self.context.settings.typed.appearance
+        self.theme = themes.resolve(appearance.theme)
         self._style_application()
-        self.session_view.set_theme(self.theme, bool(values["appearance.reduced_motion"]))
+        self.session_view.set_theme(self.theme, appearance.reduced_motion)
         if self._history_view is not None:
             self._history_view.set_theme(self.theme)
 
@@ -315,6 +321,6 @@ class MainWindow(QMainWindow):
             # Save the session, then close once the sound has faded: never cut a tone.
             self.controller.stop()
             event.ignore()
-            QTimer.singleShot(FADE_OUT_MS, self, self.close)
+            self._close_after_fade.start()
             return
         super().closeEvent(event)

@@ -16,6 +16,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from rls_companion.core.clock import Clock
+from rls_companion.core.heartbeat import SUSPEND_JUMP_SECONDS, ClockDrift
 from rls_companion.core.reminder import (
     next_reminder,
     parse_days,
@@ -27,9 +28,6 @@ from rls_companion.storage.settings_file import SettingsFile
 log = logging.getLogger(__name__)
 
 WATCH_INTERVAL_MS = 60_000
-# Wall and monotonic time disagreeing by more than this means the computer
-# slept or its clock was set; ordinary drift is far smaller.
-CLOCK_JUMP_SECONDS = 20.0
 
 
 class ReminderTimer(QObject):
@@ -48,17 +46,16 @@ class ReminderTimer(QObject):
         self.watch.setInterval(WATCH_INTERVAL_MS)
         self.watch.setTimerType(Qt.TimerType.VeryCoarseTimer)
         self.watch.timeout.connect(self.watch_clock)
-        self._last_mono = 0.0
-        self._last_wall: datetime | None = None
+        self._drift: ClockDrift | None = None
         self.rearm()
 
     @property
     def enabled(self) -> bool:
-        return bool(self.settings.get("reminder.enabled"))
+        return self.settings.typed.reminder.enabled
 
     @property
     def time_text(self) -> str:
-        return str(self.settings.get("reminder.time"))
+        return self.settings.typed.reminder.time
 
     def rearm(self) -> None:
         """Aim at the next reminder from now (after a change of settings, too)."""
@@ -71,15 +68,14 @@ class ReminderTimer(QObject):
         self.next_at = next_reminder(
             now,
             parse_time(self.time_text),
-            parse_days(str(self.settings.get("reminder.days"))),
+            parse_days(self.settings.typed.reminder.days),
         )
         if self.next_at is None:
             self.watch.stop()
             return
         wait_ms = max(0, round((self.next_at - now).total_seconds() * 1000))
         self.timer.start(wait_ms)
-        self._last_mono = self.clock.monotonic()
-        self._last_wall = now
+        self._drift = ClockDrift(self.clock)
         if not self.watch.isActive():
             self.watch.start()
         log.info("next bedtime reminder at %s", self.next_at.isoformat(timespec="minutes"))
@@ -99,12 +95,10 @@ class ReminderTimer(QObject):
 
     def watch_clock(self) -> None:
         """Notice sleep and clock changes by wall time outrunning monotonic time."""
-        mono, wall = self.clock.monotonic(), self.clock.now()
-        last_wall = self._last_wall
-        if last_wall is None:
+        if self._drift is None:
             return
-        drift = (wall.timestamp() - last_wall.timestamp()) - (mono - self._last_mono)
-        self._last_mono, self._last_wall = mono, wall
-        if abs(drift) > CLOCK_JUMP_SECONDS or wall.utcoffset() != last_wall.utcoffset():
+        offset_before = self._drift.now.utcoffset()
+        drift = self._drift.step()
+        if abs(drift) > SUSPEND_JUMP_SECONDS or self._drift.now.utcoffset() != offset_before:
             log.info("the wall clock moved by %.0f s (sleep or a clock change)", drift)
             self.check()

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from rls_companion.core import breathing
-from rls_companion.core.plan import default_minutes
-from rls_companion.core.session import Kind
-from rls_companion.core.settings import Value
+from rls_companion.core.config import Settings
+from rls_companion.core.session import Kind, kind_name
 from rls_companion.ui.widgets.rating_row import RatingRow
+from rls_companion.ui.widgets.rows import centred_row
 
 WELLNESS_LINE = (
     "For relaxation and sleep habits. Not a medical device; it does not diagnose "
@@ -37,11 +37,11 @@ def greeting(now: datetime) -> str:
     return "Tonight"
 
 
-KIND_CHOICES = (
-    (Kind.BEDTIME, "Bedtime", "Breathing, a body scan, resting with the sensations, then sleep."),
-    (Kind.BREATHING, "Quick breathing", "Just the paced breath, then a gentle fade."),
-    (Kind.RESETTLE, "Re-settle", "For waking in the night: a dark screen, led by sound."),
-)
+KIND_DESCRIPTIONS = {
+    Kind.BEDTIME: "Breathing, a body scan, resting with the sensations, then sleep.",
+    Kind.BREATHING: "Just the paced breath, then a gentle fade.",
+    Kind.RESETTLE: "For waking in the night: a dark screen, led by sound.",
+}
 BEGIN_WORDS = {
     Kind.BEDTIME: "Begin tonight's session",
     Kind.BREATHING: "Begin quick breathing",
@@ -49,16 +49,15 @@ BEGIN_WORDS = {
 }
 
 
-def session_summary(values: dict[str, Value], kind: Kind = Kind.BEDTIME) -> str:
-    minutes = f"{default_minutes(values, kind):g} minutes"
-    pattern = str(values["breathing.pattern"])
+def session_summary(settings: Settings, kind: Kind = Kind.BEDTIME) -> str:
+    minutes = f"{settings.session.minutes(kind):g} minutes"
+    pattern = settings.breathing.pattern
     label = (
         breathing.PRESETS[pattern].label.split(" (")[0]
         if pattern in breathing.PRESETS
         else "Custom"
     )
-    bpm = float(values["breathing.breaths_per_minute"])
-    pace = f"{bpm:g} breaths a minute"
+    pace = f"{settings.breathing.breaths_per_minute:g} breaths a minute"
     return f"{minutes} · {label} breathing · {pace}"
 
 
@@ -84,7 +83,8 @@ class StartView(QWidget):
         kinds = QHBoxLayout()
         kinds.setSpacing(8)
         kinds.addStretch(1)
-        for kind, label, description in KIND_CHOICES:
+        for kind, description in KIND_DESCRIPTIONS.items():
+            label = kind_name(kind)
             button = QPushButton(label, self)
             button.setProperty("role", "nav")
             button.setCheckable(True)
@@ -98,10 +98,7 @@ class StartView(QWidget):
         self.kind_description.setProperty("role", "fine")
         self.kind_description.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.rating = RatingRow("Leg sensations right now, 0–10 (optional):", self)
-        rating_row = QHBoxLayout()
-        rating_row.addStretch(1)
-        rating_row.addWidget(self.rating)
-        rating_row.addStretch(1)
+        rating_row = centred_row(self.rating)
         self.start_button = QPushButton("Begin tonight's session", self)
         self.start_button.setProperty("role", "primary")
         self.start_button.setAccessibleName("Begin tonight's session (Space)")
@@ -123,10 +120,7 @@ class StartView(QWidget):
         wellness.setAlignment(Qt.AlignmentFlag.AlignCenter)
         wellness.setWordWrap(True)
 
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.start_button)
-        row.addStretch(1)
+        row = centred_row(self.start_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)
         layout.addStretch(3)
@@ -153,22 +147,22 @@ class StartView(QWidget):
     def kind(self) -> Kind:
         return list(Kind)[max(self.kind_buttons.checkedId(), 0)]
 
-    def refresh(self, values: dict[str, Value], now: datetime) -> None:
+    def refresh(self, settings: Settings, now: datetime) -> None:
         """Show the remembered choice; the rating starts empty each time."""
         self.title.setText(greeting(now))
-        remembered = Kind(str(values["session.kind"]))
+        remembered = settings.session.kind
         button = self.kind_buttons.button(list(Kind).index(remembered))
         if button is not None:
             button.setChecked(True)
         self.rating.clear()
-        self.show_kind(values)
+        self.show_kind(settings)
 
-    def show_kind(self, values: dict[str, Value]) -> None:
+    def show_kind(self, settings: Settings) -> None:
         kind = self.kind
-        self.summary.setText(session_summary(values, kind))
+        self.summary.setText(session_summary(settings, kind))
         self.start_button.setText(BEGIN_WORDS[kind])
         self.start_button.setAccessibleName(f"{BEGIN_WORDS[kind]} (Space)")
-        self.kind_description.setText(next(d for k, _, d in KIND_CHOICES if k is kind))
+        self.kind_description.setText(KIND_DESCRIPTIONS[kind])
 
     def show_notices(self, notices: list[str]) -> None:
         """Things the user should know about their files, said once, quietly."""

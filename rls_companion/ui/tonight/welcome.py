@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from rls_companion.ui.widgets.rows import centred_row
+
 FIRST_SESSION_MINUTES = 5
 
 WELCOME_TEXT = (
@@ -57,12 +59,7 @@ class WelcomeView(QWidget):
         self.later_button.setProperty("role", "quiet")
         self.later_button.setAccessibleName("Not now: go to the start screen")
         self.later_button.clicked.connect(self.dismissed)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.begin_button)
-        buttons.addSpacing(16)
-        buttons.addWidget(self.later_button)
-        buttons.addStretch(1)
+        buttons = centred_row(self.begin_button, self.later_button, spacing=16)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)
         layout.addStretch(2)

@@ -1,7 +1,8 @@
-"""A quiet rounded panel that groups one part of the History screen.
+"""Quiet rounded panels: the card that groups one part of the History screen,
+and the base it shares with other raised surfaces (the undo bar).
 
-It paints its own background (a plain QWidget would take the page colour from
-the style sheet), so the widgets inside it must not fill theirs.
+A panel paints its own background (a plain QWidget would take the page colour
+from the style sheet), so the widgets inside it must not fill theirs.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ RADIUS = 16.0
 PADDING = 20
 
 
-class Card(QWidget):
+class RoundedPanel(QWidget):
+    """A rounded rectangle of the theme colour `fill`, repainted when the theme changes."""
+
+    fill = "surface"
+    radius = RADIUS
+
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.theme = theme
-        self.body = QVBoxLayout(self)
-        self.body.setContentsMargins(PADDING, PADDING - 4, PADDING, PADDING)
-        self.body.setSpacing(8)
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -32,6 +35,14 @@ class Card(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self.theme.color("surface"))
-        painter.drawRoundedRect(QRectF(self.rect()), RADIUS, RADIUS)
+        painter.setBrush(self.theme.color(self.fill))
+        painter.drawRoundedRect(QRectF(self.rect()), self.radius, self.radius)
         painter.end()
+
+
+class Card(RoundedPanel):
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(theme, parent)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(PADDING, PADDING - 4, PADDING, PADDING)
+        self.body.setSpacing(8)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from rls_companion.core.records import RATING_MAX, RATING_MIN
+
 
 class RatingRow(QWidget):
     rated = Signal(int)
@@ -18,12 +20,12 @@ class RatingRow(QWidget):
         self.question.setProperty("role", "fine")
         layout.addWidget(self.question)
         self.buttons = QButtonGroup(self)
-        for value in range(11):
+        for value in range(RATING_MIN, RATING_MAX + 1):
             button = QPushButton(str(value), self)
             button.setProperty("role", "chip")
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            button.setAccessibleName(f"{question} {value} of 10")
+            button.setAccessibleName(f"{question} {value} of {RATING_MAX}")
             self.buttons.addButton(button, value)
             layout.addWidget(button)
         self.buttons.idClicked.connect(self.rated)
