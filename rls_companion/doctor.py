@@ -24,6 +24,7 @@ from typing import TextIO
 from rls_companion import __version__
 from rls_companion.audio import espeak
 from rls_companion.context import Context
+from rls_companion.core.outputs import Backend
 from rls_companion.resources import ICON, asset
 from rls_companion.storage.db import SCHEMA_VERSION
 
@@ -102,16 +103,19 @@ def _qt_quietly() -> Iterator[None]:
 
 
 # -- sound ------------------------------------------------------------------------
-def audio_findings(backend: str) -> list[Finding]:
+def audio_findings(backend: Backend) -> list[Finding]:
     qt = _qt_output()
     simple = _simpleaudio_output()
-    working = {"qt": qt.verdict is Verdict.OK, "simpleaudio": simple.verdict is Verdict.OK}
-    names = {"qt": "Qt Multimedia", "simpleaudio": "simpleaudio"}
-    if backend == "none":
+    working = {
+        Backend.QT: qt.verdict is Verdict.OK,
+        Backend.SIMPLEAUDIO: simple.verdict is Verdict.OK,
+    }
+    names = {Backend.QT: "Qt Multimedia", Backend.SIMPLEAUDIO: "simpleaudio"}
+    if backend is Backend.NONE:
         choice = Finding(Verdict.OK, "audio.backend", "none: sound is switched off")
     else:
         # The order `auto` tries them in (see audio/output.py).
-        candidates = ["qt", "simpleaudio"] if backend == "auto" else [backend]
+        candidates = [Backend.QT, Backend.SIMPLEAUDIO] if backend is Backend.AUTO else [backend]
         playing = next((c for c in candidates if working.get(c)), None)
         if playing is not None:
             choice = Finding(

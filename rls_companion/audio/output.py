@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject
 
 from rls_companion.audio.sinks import NullSink, Sink
+from rls_companion.core.outputs import Backend
 
 log = logging.getLogger(__name__)
 
@@ -26,18 +27,18 @@ class Choice:
     notice: str | None = None
 
 
-def choose_sink(backend: str, parent: QObject, on_failure: Callable[[str], None]) -> Choice:
-    if backend == "none":
+def choose_sink(backend: Backend, parent: QObject, on_failure: Callable[[str], None]) -> Choice:
+    if backend is Backend.NONE:
         return Choice(NullSink())
-    if backend in ("auto", "qt"):
+    if backend in (Backend.AUTO, Backend.QT):
         from rls_companion.audio.qt_sink import QtSink
 
         device = QtSink.default_device()
         if device is not None:
             return Choice(QtSink(device, parent, on_failure))
-        if backend == "qt":
+        if backend is Backend.QT:
             return Choice(NullSink(), NO_OUTPUT)
-    if backend in ("auto", "simpleaudio"):
+    if backend in (Backend.AUTO, Backend.SIMPLEAUDIO):
         from rls_companion.audio import simpleaudio_sink
 
         try:
@@ -46,7 +47,7 @@ def choose_sink(backend: str, parent: QObject, on_failure: Callable[[str], None]
             return Choice(simpleaudio_sink.SimpleaudioSink(parent, on_failure))
         except simpleaudio_sink.SimpleaudioProblem as problem:
             log.info("audio: simpleaudio unavailable: %s", problem)
-            if backend == "simpleaudio":
+            if backend is Backend.SIMPLEAUDIO:
                 return Choice(
                     NullSink(),
                     f"Sound through simpleaudio is not available: {problem}. "

@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Self
 
 from rls_companion.core.breathing import BreathPlan, CustomShape, Ramp, build_cycle
+from rls_companion.core.outputs import Backend
 from rls_companion.core.session import Kind
 from rls_companion.core.settings import Value
 from rls_companion.core.streaks import StreakRules
@@ -119,7 +120,7 @@ class Urge(_Section):
 class Audio(_Section):
     name: typing.ClassVar[str] = "audio"
     volume: int
-    backend: str
+    backend: Backend
     breath_tone: bool
     ambient: str
     ambient_level: int

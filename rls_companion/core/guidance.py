@@ -20,6 +20,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from importlib.resources.abc import Traversable
 from typing import Any
 
@@ -28,7 +29,14 @@ from rls_companion.resources import asset
 
 FORMAT = "rls-companion-guidance"
 VERSION = 1
-CUES = frozenset({"chime"})
+
+
+class Cue(StrEnum):
+    """A sound played as a segment begins."""
+
+    CHIME = "chime"
+
+
 WORDS_PER_MINUTE = 140.0
 MAX_PAUSE_STRETCH = 6.0
 MAX_PAUSE_SECONDS = 120.0
@@ -55,7 +63,7 @@ class Segment:
     text: str
     pause: float
     region: str | None = None
-    cue: str | None = None
+    cue: Cue | None = None
 
 
 @dataclass(frozen=True)
@@ -145,9 +153,15 @@ def _segment(item: Any, where: str) -> Segment:
         )
     region = _optional_text(item, "region", where)
     cue = _optional_text(item, "cue", where)
-    if cue is not None and cue not in CUES:
-        raise _Invalid(f"{where}.cue", f"expected one of {sorted(CUES)}, got {cue!r}")
-    return Segment(_text(item, "id", where), _text(item, "text", where), float(pause), region, cue)
+    if cue is not None and cue not in set(Cue):
+        raise _Invalid(f"{where}.cue", f"expected one of {sorted(Cue)}, got {cue!r}")
+    return Segment(
+        _text(item, "id", where),
+        _text(item, "text", where),
+        float(pause),
+        region,
+        None if cue is None else Cue(cue),
+    )
 
 
 def _check_ids_and_regions(segments: Sequence[Segment]) -> None:
@@ -227,7 +241,7 @@ class Caption:
     segment_id: str
     text: str
     region: str | None
-    cue: str | None
+    cue: Cue | None
     unit: int  # skippable unit: opening, each region, closing
     start_ms: int
     speech_end_ms: int

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rls_companion.core import breathing, reminder, urge
+from rls_companion.core.outputs import Backend
 from rls_companion.core.session import Kind
 
 Value = bool | int | float | str
@@ -155,9 +156,7 @@ SCHEMA: tuple[Spec, ...] = (
     ),
     Spec("urge.step_seconds", int, urge.DEFAULT_STEP_SECONDS, "Urge target step (s)", 1, 60),
     Spec("audio.volume", int, 60, "Volume (%)", 0, 100),
-    Spec(
-        "audio.backend", str, "auto", "Sound output", choices=("auto", "qt", "simpleaudio", "none")
-    ),
+    Spec("audio.backend", str, Backend.AUTO.value, "Sound output", choices=tuple(Backend)),
     Spec("audio.breath_tone", bool, True, "Breath tone"),
     Spec(
         "audio.ambient",

@@ -25,6 +25,7 @@ from pytestqt.qtbot import QtBot
 from rls_companion.audio import simpleaudio_sink as sa_sink
 from rls_companion.audio.output import choose_sink
 from rls_companion.audio.sinks import NullSink
+from rls_companion.core.outputs import Backend
 
 RATE = sa_sink.SAMPLE_RATE
 
@@ -220,7 +221,7 @@ def test_without_the_module_the_backend_is_silent_and_says_why(
     monkeypatch.setitem(sys.modules, "simpleaudio", None)  # import fails
     with pytest.raises(sa_sink.SimpleaudioProblem, match="'simpleaudio' extra"):
         sa_sink.load()
-    choice = choose_sink("simpleaudio", parent, lambda message: None)
+    choice = choose_sink(Backend.SIMPLEAUDIO, parent, lambda message: None)
     assert isinstance(choice.sink, NullSink)
     assert choice.notice is not None and "simpleaudio" in choice.notice
     assert "not installed" in choice.notice
@@ -230,7 +231,7 @@ def test_auto_falls_back_to_simpleaudio_when_qt_has_no_output(
     device: FakeDevice, parent: QObject
 ) -> None:
     # The tests' Qt sees no sound server, so `auto` goes on to simpleaudio.
-    choice = choose_sink("auto", parent, lambda message: None)
+    choice = choose_sink(Backend.AUTO, parent, lambda message: None)
     assert isinstance(choice.sink, sa_sink.SimpleaudioSink)
     assert choice.notice is None
     assert len(device.plays) == 1  # the device was tried before it was chosen

@@ -209,7 +209,7 @@ class GuideController(QObject):
         unit = (stage_index, caption.unit)
         new_unit = unit != self._unit
         self._unit = unit
-        if caption.cue == "chime" or (voiceless and new_unit):
+        if caption.cue is guidance.Cue.CHIME or (voiceless and new_unit):
             run = self.session.run
             if run is not None:
                 self.session.schedule_chime(run.practice_seconds())
