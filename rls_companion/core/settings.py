@@ -156,7 +156,13 @@ SCHEMA: tuple[Spec, ...] = (
     ),
     Spec("urge.step_seconds", int, urge.DEFAULT_STEP_SECONDS, "Urge target step (s)", 1, 60),
     Spec("audio.volume", int, 60, "Volume (%)", 0, 100),
-    Spec("audio.backend", str, Backend.AUTO.value, "Sound output", choices=tuple(Backend)),
+    Spec(
+        "audio.backend",
+        str,
+        Backend.AUTO.value,
+        "Sound output",
+        choices=tuple(b.value for b in Backend),
+    ),
     Spec("audio.breath_tone", bool, True, "Breath tone"),
     Spec(
         "audio.ambient",
