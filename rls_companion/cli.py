@@ -22,7 +22,7 @@ from rls_companion.core import streaks
 from rls_companion.core.describe import describe
 from rls_companion.core.session import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from rls_companion.paths import ENV_DATA_DIR, replace_private
-from rls_companion.storage import export, importer, sessions
+from rls_companion.storage import diary, export, importer, sessions
 from rls_companion.storage.db import DatabaseError
 
 
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", required=True, metavar="FILE", help="where to write ('-' for stdout)"
     )
 
-    load = commands.add_parser("import", help="add the sessions of a JSON export")
+    load = commands.add_parser("import", help="add the history of a JSON export")
     load.add_argument("file", metavar="FILE")
 
     config = commands.add_parser("config", help="read and change settings")
@@ -248,8 +248,16 @@ def _duration(seconds: int) -> str:
 
 def _export(args: argparse.Namespace, context: Context) -> int:
     records = sessions.list_sessions(context.db)
+    nights = ""
     if args.format == "json":
-        data = export.history_json(records)
+        entries = diary.list_diary(context.db)
+        logs = diary.list_evening(context.db)
+        data = export.history_json(records, entries, logs)
+        if entries or logs:
+            nights = (
+                f", {_count(len(entries), 'diary entry', 'diary entries')} and "
+                f"{_count(len(logs), 'evening log', 'evening logs')}"
+            )
     else:
         data = export.sessions_csv(export.export_order(records)).encode("utf-8")
     if args.output == "-":
@@ -257,19 +265,30 @@ def _export(args: argparse.Namespace, context: Context) -> int:
         sys.stdout.flush()
         return 0
     replace_private(Path(args.output), data)
-    print(f"exported {len(records)} {_sessions(len(records))} to {args.output}")
+    print(f"exported {len(records)} {_sessions(len(records))}{nights} to {args.output}")
     return 0
 
 
 def _import(args: argparse.Namespace, context: Context) -> int:
     data = Path(args.file).read_bytes()
     try:
-        records = importer.parse_history(data)
+        history = importer.parse_file(data, context.settings.typed.streak.rules())
+        done = importer.import_file(context.db, history)
     except importer.ImportProblem as problem:
         raise UsageError(f"{args.file}: {problem}") from None
-    added, skipped = importer.import_history(context.db, records)
-    print(f"imported {added} {_sessions(added)} ({skipped} already present)")
+    added, present = done.sessions.added, done.sessions.present
+    print(f"imported {added} {_sessions(added)} ({present} already present)")
+    if history.diary:
+        entries = _count(done.diary.added, "diary entry", "diary entries")
+        print(f"imported {entries} ({done.diary.present} already present)")
+    if history.evening:
+        logs = _count(done.evening.added, "evening log", "evening logs")
+        print(f"imported {logs} ({done.evening.present} already present)")
     return 0
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
 
 def _sessions(count: int) -> str:

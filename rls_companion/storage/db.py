@@ -92,6 +92,53 @@ def _v3(db: sqlite3.Connection) -> None:
     )
 
 
+def _v4(db: sqlite3.Connection) -> None:
+    """The sleep diary (morning check-in) and the evening symptom log, one row a night.
+
+    Instants are stored like a session's: UTC text plus the local offset in
+    minutes. `symptom_places` is the sorted places joined by commas (empty for
+    none); `triggers` is a JSON array of labels.
+    """
+    _run_statements(
+        db,
+        """
+        CREATE TABLE diary (
+            night TEXT PRIMARY KEY
+                CHECK (night GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            in_bed_utc TEXT NOT NULL,
+            in_bed_offset INTEGER NOT NULL,
+            tried_to_sleep_utc TEXT NOT NULL,
+            tried_to_sleep_offset INTEGER NOT NULL,
+            minutes_to_sleep INTEGER NOT NULL,
+            awakenings INTEGER NOT NULL,
+            minutes_awake INTEGER NOT NULL,
+            final_waking_utc TEXT NOT NULL,
+            final_waking_offset INTEGER NOT NULL,
+            out_of_bed_utc TEXT NOT NULL,
+            out_of_bed_offset INTEGER NOT NULL,
+            quality INTEGER NOT NULL,
+            legs_disturbed TEXT NOT NULL CHECK (legs_disturbed IN ('none', 'a_little',
+                                                                   'a_lot')),
+            note TEXT NOT NULL DEFAULT '',
+            updated_utc TEXT NOT NULL
+        );
+        CREATE TABLE evening (
+            night TEXT PRIMARY KEY
+                CHECK (night GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            symptoms_started_utc TEXT,
+            symptoms_started_offset INTEGER,
+            none_today INTEGER NOT NULL DEFAULT 0 CHECK (none_today IN (0, 1)),
+            symptom_places TEXT NOT NULL DEFAULT '',
+            rating INTEGER,
+            triggers TEXT NOT NULL DEFAULT '[]',
+            note TEXT NOT NULL DEFAULT '',
+            updated_utc TEXT NOT NULL,
+            CHECK ((symptoms_started_utc IS NULL) = (symptoms_started_offset IS NULL))
+        )
+        """,
+    )
+
+
 def _run_statements(db: sqlite3.Connection, script: str) -> None:
     # executescript() would commit the migration transaction half-way.
     for statement in script.split(";"):
@@ -99,7 +146,7 @@ def _run_statements(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,7 +1,9 @@
-"""The history exchange format (JSON version 1, and CSV).
+"""The history exchange format (JSON version 2, and CSV).
 
 Other tools read these files, so the shape is exact: see the product
 specification. Instants carry the local offset they were recorded with.
+Version 2 is version 1 with the sleep diary and the evening log added, one
+object per night, oldest night first. CSV holds the sessions only.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from rls_companion.core.diary import DiaryEntry
+from rls_companion.core.evening import NONE_TODAY, EveningLog
 from rls_companion.core.records import Outcome, SessionRecord
 from rls_companion.core.timestamps import format_local
 
 FORMAT_TAG = "rls-companion-history"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 CSV_COLUMNS = (
     "id",
@@ -79,18 +84,62 @@ def _whole_second_utc(instant: datetime) -> datetime:
     return instant.astimezone(UTC).replace(microsecond=0)
 
 
-def history_document(records: Iterable[SessionRecord]) -> dict[str, Any]:
-    """The whole history as an export document, sessions in export order."""
+def diary_to_dict(entry: DiaryEntry) -> dict[str, Any]:
+    return {
+        "night": entry.night.isoformat(),
+        "in_bed_at": format_local(entry.in_bed_at),
+        "tried_to_sleep_at": format_local(entry.tried_to_sleep_at),
+        "minutes_to_sleep": entry.minutes_to_sleep,
+        "awakenings": entry.awakenings,
+        "minutes_awake": entry.minutes_awake,
+        "final_waking_at": format_local(entry.final_waking_at),
+        "out_of_bed_at": format_local(entry.out_of_bed_at),
+        "quality": entry.quality,
+        "legs_disturbed": str(entry.legs_disturbed),
+        "note": entry.note,
+    }
+
+
+def evening_to_dict(log: EveningLog) -> dict[str, Any]:
+    started: str | None = None
+    if log.symptoms_started_at is not None:
+        started = format_local(log.symptoms_started_at)
+    elif log.none_today:
+        started = NONE_TODAY
+    return {
+        "night": log.night.isoformat(),
+        "symptoms_started_at": started,
+        "symptom_places": sorted(str(place) for place in log.symptom_places),
+        "rating": log.rating,
+        "triggers": sorted(log.triggers),
+        "note": log.note,
+    }
+
+
+def history_document(
+    records: Iterable[SessionRecord],
+    diary: Iterable[DiaryEntry] = (),
+    evening: Iterable[EveningLog] = (),
+) -> dict[str, Any]:
+    """The whole history as an export document: sessions in export order,
+    diary entries and evening logs oldest night first."""
     return {
         "format": FORMAT_TAG,
         "version": FORMAT_VERSION,
         "sessions": [session_to_dict(r) for r in export_order(records)],
+        "diary": [diary_to_dict(e) for e in sorted(diary, key=lambda e: e.night)],
+        "evening": [evening_to_dict(e) for e in sorted(evening, key=lambda e: e.night)],
     }
 
 
-def history_json(records: Iterable[SessionRecord]) -> bytes:
+def history_json(
+    records: Iterable[SessionRecord],
+    diary: Iterable[DiaryEntry] = (),
+    evening: Iterable[EveningLog] = (),
+) -> bytes:
     """The export file's bytes: the same history always gives the same bytes."""
-    return (json.dumps(history_document(records), indent=2) + "\n").encode("utf-8")
+    document = history_document(records, diary, evening)
+    return (json.dumps(document, indent=2) + "\n").encode("utf-8")
 
 
 def sessions_csv(records: list[SessionRecord]) -> str:

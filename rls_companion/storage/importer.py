@@ -1,4 +1,4 @@
-"""Reading a history export (JSON, version 1) back into the history file.
+"""Reading a history export (JSON, version 1 or 2) back into the history file.
 
 The whole file is checked before anything is written, so a bad file changes
 nothing. The first problem found is reported on one line that starts with
@@ -6,6 +6,11 @@ its JSON path (`$.sessions[3].started_at: ...`), because the person reading it
 has to find the spot in a file that may hold thousands of sessions. Importing
 is idempotent on the session id: sessions already in the history are skipped
 (not compared), so importing the same file twice adds nothing.
+
+Version 2 adds the sleep diary and the evening log, one entry a night, checked
+by the same rules as the window's forms. A night already kept with the same
+content (as it would be exported) is already present; a night kept with
+different content is a conflict, and then nothing at all is imported.
 """
 
 from __future__ import annotations
@@ -14,12 +19,16 @@ import json
 import math
 import re
 import sqlite3
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard, TypeVar
 
+from rls_companion.core import diary, evening
 from rls_companion.core.breathing import MAX_BPM, MIN_BPM, PATTERN_NAMES
+from rls_companion.core.diary import DiaryEntry, LegsDisturbed
+from rls_companion.core.evening import NONE_TODAY, EveningLog, Place
 from rls_companion.core.records import (
     RATING_MAX,
     RATING_MIN,
@@ -30,9 +39,17 @@ from rls_companion.core.records import (
     whole_seconds,
 )
 from rls_companion.core.session import Kind
+from rls_companion.core.streaks import StreakRules
 from rls_companion.core.urge import MAX_CEILING_SECONDS
+from rls_companion.storage import diary as diary_store
 from rls_companion.storage import sessions
-from rls_companion.storage.export import FORMAT_TAG, FORMAT_VERSION
+from rls_companion.storage.export import (
+    FORMAT_TAG,
+    FORMAT_VERSION,
+    READABLE_VERSIONS,
+    diary_to_dict,
+    evening_to_dict,
+)
 
 MAX_ID_LENGTH = 200
 MAX_SESSION_SECONDS = 86_400  # practice or plan longer than a day is not a session
@@ -45,6 +62,8 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(9998, 12, 31, tzinfo=UTC)
 MAX_TIMESTAMP_LENGTH = 64
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_NIGHT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_CONFLICTS_SHOWN = 10
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -58,8 +77,65 @@ class ImportProblem(ValueError):
         self.problem = problem
 
 
-def parse_history(data: bytes) -> list[SessionRecord]:
-    """Check a whole export file and return its sessions in file order."""
+class ImportConflict(ImportProblem):
+    """Nights the file holds with content other than the history keeps."""
+
+    def __init__(self, conflicts: Sequence[tuple[str, str, date]]) -> None:
+        path, section, night = conflicts[0]
+        if len(conflicts) == 1:
+            problem = f"night {night} is already in the history with a different {_ENTRY[section]}"
+        else:
+            problem = (
+                f"{len(conflicts)} nights are already in the history with different entries "
+                f"({_list_nights(conflicts)})"
+            )
+        super().__init__(path, f"{problem}; nothing was imported")
+        self.nights = [(section, night) for _path, section, night in conflicts]
+
+
+_ENTRY = {"diary": "diary entry", "evening": "evening log"}
+
+
+def _list_nights(conflicts: Sequence[tuple[str, str, date]]) -> str:
+    shown = conflicts[:MAX_CONFLICTS_SHOWN]
+    parts = []
+    for section in ("diary", "evening"):
+        nights = [night.isoformat() for _path, s, night in shown if s == section]
+        if nights:
+            parts.append(f"{section} {', '.join(nights)}")
+    more = len(conflicts) - len(shown)
+    return "; ".join(parts) + (f"; and {more} more" if more else "")
+
+
+@dataclass(frozen=True)
+class HistoryFile:
+    """What an export file holds, checked, in file order."""
+
+    sessions: list[SessionRecord]
+    diary: list[DiaryEntry] = field(default_factory=list)
+    evening: list[EveningLog] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Counts:
+    added: int = 0
+    present: int = 0  # already in the history: skipped
+
+
+@dataclass(frozen=True)
+class Imported:
+    sessions: Counts
+    diary: Counts
+    evening: Counts
+
+
+def parse_file(data: bytes, rules: StreakRules | None = None) -> HistoryFile:
+    """Check a whole export file (version 1 or 2) and return what it holds.
+
+    `rules` decide which night a diary time belongs to (the person's streak
+    settings; the defaults when not given).
+    """
+    rules = StreakRules() if rules is None else rules
     document = _decode(data)
     if not isinstance(document, dict):
         raise ImportProblem(
@@ -74,11 +150,12 @@ def parse_history(data: bytes) -> list[SessionRecord]:
     version = document["version"]
     if not _is_int(version):
         raise ImportProblem("$.version", f"expected a whole number, got {_show(version)}")
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise ImportProblem(
             "$.version",
             f"version {version} is not supported (this version of the app reads "
-            f"version {FORMAT_VERSION})",
+            f"versions {readable})",
         )
     if "sessions" not in document:
         raise ImportProblem("$.sessions", "missing (expected a list of sessions)")
@@ -86,7 +163,58 @@ def parse_history(data: bytes) -> list[SessionRecord]:
     if not isinstance(items, list):
         raise ImportProblem("$.sessions", f"expected a list of sessions, got {_show(items)}")
     seen: dict[str, int] = {}  # id -> index of the session that has it
-    return [_session(item, f"$.sessions[{i}]", seen, i) for i, item in enumerate(items)]
+    records = [_session(item, f"$.sessions[{i}]", seen, i) for i, item in enumerate(items)]
+    if version == 1:
+        return HistoryFile(records)
+    return HistoryFile(
+        records,
+        _nights(document, "diary", lambda item, path: _diary(item, path, rules)),
+        _nights(document, "evening", lambda item, path: _evening(item, path, rules)),
+    )
+
+
+def parse_history(data: bytes) -> list[SessionRecord]:
+    """Check a whole export file and return its sessions in file order
+    (the nights of a version 2 file are checked too, then left out)."""
+    return parse_file(data).sessions
+
+
+def import_file(db: sqlite3.Connection, history: HistoryFile) -> Imported:
+    """Add what is new, all in one transaction, or nothing at all.
+
+    Sessions whose ids are kept already are skipped. A night kept already is
+    skipped when its content is the same as the file's, and is a conflict
+    (ImportConflict, nothing imported) when it differs. Any failure rolls the
+    whole import back.
+    """
+    with sessions.transaction(db):
+        kept_diary = {e.night: diary_to_dict(e) for e in diary_store.list_diary(db)}
+        kept_evening = {e.night: evening_to_dict(e) for e in diary_store.list_evening(db)}
+        # Content is compared as it would be exported: the same instants with the
+        # same offsets, lists in any order.
+        conflicts = [
+            (f"$.diary[{i}]", "diary", entry.night)
+            for i, entry in enumerate(history.diary)
+            if entry.night in kept_diary and kept_diary[entry.night] != diary_to_dict(entry)
+        ] + [
+            (f"$.evening[{i}]", "evening", log.night)
+            for i, log in enumerate(history.evening)
+            if log.night in kept_evening and kept_evening[log.night] != evening_to_dict(log)
+        ]
+        if conflicts:
+            raise ImportConflict(conflicts)
+        session_counts = _add_sessions(db, history.sessions)
+        new_diary = [e for e in history.diary if e.night not in kept_diary]
+        for entry in new_diary:
+            diary_store.insert_diary(db, entry)
+        new_evening = [e for e in history.evening if e.night not in kept_evening]
+        for log in new_evening:
+            diary_store.insert_evening(db, log)
+    return Imported(
+        session_counts,
+        Counts(len(new_diary), len(history.diary) - len(new_diary)),
+        Counts(len(new_evening), len(history.evening) - len(new_evening)),
+    )
 
 
 def import_history(db: sqlite3.Connection, records: Sequence[SessionRecord]) -> tuple[int, int]:
@@ -94,15 +222,20 @@ def import_history(db: sqlite3.Connection, records: Sequence[SessionRecord]) -> 
 
     Returns (added, skipped). Any failure rolls the whole import back.
     """
-    added = skipped = 0
     with sessions.transaction(db):
-        for record in records:
-            if sessions.has_session(db, record.id):
-                skipped += 1
-            else:
-                sessions.insert_session(db, record)
-                added += 1
-    return added, skipped
+        counts = _add_sessions(db, records)
+    return counts.added, counts.present
+
+
+def _add_sessions(db: sqlite3.Connection, records: Sequence[SessionRecord]) -> Counts:
+    added = skipped = 0
+    for record in records:
+        if sessions.has_session(db, record.id):
+            skipped += 1
+        else:
+            sessions.insert_session(db, record)
+            added += 1
+    return Counts(added, skipped)
 
 
 def _decode(data: bytes) -> Any:
@@ -231,6 +364,137 @@ def _urges(value: object, path: str) -> tuple[UrgeRecord, ...]:
         intensity = _rating(fields, "intensity", where)
         urges.append(UrgeRecord(at, target, held, outcome, intensity))
     return tuple(urges)
+
+
+T = TypeVar("T", DiaryEntry, EveningLog)
+
+
+def _nights(document: dict[str, Any], key: str, read: Callable[[object, str], T]) -> list[T]:
+    """The entries of a version 2 section, one a night (absent or null: none)."""
+    items = document.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise ImportProblem(f"$.{key}", f"expected a list of nights, got {_show(items)}")
+    seen: dict[date, int] = {}  # night -> index of the entry that has it
+    entries = []
+    for index, item in enumerate(items):
+        entry = read(item, f"$.{key}[{index}]")
+        if entry.night in seen:
+            raise ImportProblem(
+                f"$.{key}[{index}].night",
+                f"duplicate night {entry.night} (also at $.{key}[{seen[entry.night]}].night)",
+            )
+        seen[entry.night] = index
+        entries.append(entry)
+    return entries
+
+
+def _diary(item: object, path: str, rules: StreakRules) -> DiaryEntry:
+    fields = _object(item, path)
+    night = _night(_required(fields, "night", path), f"{path}.night")
+
+    def instant(key: str) -> datetime:
+        return _instant(_required(fields, key, path), f"{path}.{key}")
+
+    def count(key: str) -> int:
+        return _integer(_required(fields, key, path), f"{path}.{key}")
+
+    entry = DiaryEntry(
+        night=night,
+        in_bed_at=instant("in_bed_at"),
+        tried_to_sleep_at=instant("tried_to_sleep_at"),
+        minutes_to_sleep=count("minutes_to_sleep"),
+        awakenings=count("awakenings"),
+        minutes_awake=count("minutes_awake"),
+        final_waking_at=instant("final_waking_at"),
+        out_of_bed_at=instant("out_of_bed_at"),
+        quality=count("quality"),
+        legs_disturbed=_member(
+            _required(fields, "legs_disturbed", path), f"{path}.legs_disturbed", LegsDisturbed
+        ),
+        note=_note(fields, path),
+    )
+    try:
+        return diary.check(entry, rules)
+    except diary.DiaryError as error:
+        raise _refused(path, night, error) from None
+
+
+def _evening(item: object, path: str, rules: StreakRules) -> EveningLog:
+    fields = _object(item, path)
+    night = _night(_required(fields, "night", path), f"{path}.night")
+    started = fields.get("symptoms_started_at")
+    none_today = started == NONE_TODAY
+    log = EveningLog(
+        night=night,
+        symptoms_started_at=(
+            None
+            if started is None or none_today
+            else _instant(started, f"{path}.symptoms_started_at")
+        ),
+        none_today=none_today,
+        symptom_places=frozenset(
+            _member(value, where, Place)
+            for value, where in _items(fields, "symptom_places", path, "places")
+        ),
+        rating=_rating(fields, "rating", path),
+        triggers=tuple(
+            _text(value, where) for value, where in _items(fields, "triggers", path, "triggers")
+        ),
+        note=_note(fields, path),
+    )
+    try:
+        return evening.check(log, rules)
+    except evening.EveningError as error:
+        raise _refused(path, night, error) from None
+
+
+def _refused(
+    path: str, night: date, error: diary.DiaryError | evening.EveningError
+) -> ImportProblem:
+    """The core's one-line refusal, placed at the field it names."""
+    words = str(error).rstrip(".")
+    return ImportProblem(f"{path}.{error.field}", f"night {night}: {words[:1].lower()}{words[1:]}")
+
+
+def _night(value: object, path: str) -> date:
+    if not isinstance(value, str):
+        raise ImportProblem(path, f"expected a date (YYYY-MM-DD), got {_show(value)}")
+    try:
+        if not _NIGHT.fullmatch(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ImportProblem(path, f"{_short(value)} is not a date (YYYY-MM-DD)") from None
+
+
+def _items(fields: dict[str, Any], key: str, path: str, what: str) -> list[tuple[object, str]]:
+    """The members of an optional list, each with its JSON path (absent or null: none)."""
+    value = fields.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ImportProblem(f"{path}.{key}", f"expected a list of {what}, got {_show(value)}")
+    return [(member, f"{path}.{key}[{index}]") for index, member in enumerate(value)]
+
+
+def _text(value: object, path: str) -> str:
+    if not isinstance(value, str):
+        raise ImportProblem(path, f"expected text, got {_show(value)}")
+    return value
+
+
+def _note(fields: dict[str, Any], path: str) -> str:
+    value = fields.get("note")
+    return "" if value is None else _text(value, f"{path}.note")
+
+
+def _integer(value: object, path: str) -> int:
+    """A whole number; its range is the core's to check."""
+    if not _is_int(value):
+        raise ImportProblem(path, f"expected a whole number, got {_show(value)}")
+    return value
 
 
 def _object(value: object, path: str) -> dict[str, Any]:

@@ -177,7 +177,7 @@ def test_export_import_export_is_byte_identical_and_idempotent(
     assert (done.returncode, done.stdout) == (0, f"exported 6 sessions to {first}\n")
     assert stat.S_IMODE(first.stat().st_mode) == 0o600
     text = first.read_text(encoding="utf-8")
-    assert text.startswith('{\n  "format": "rls-companion-history",\n  "version": 1,')
+    assert text.startswith('{\n  "format": "rls-companion-history",\n  "version": 2,')
     assert text.endswith("}\n")
     exported = json.loads(text)["sessions"]
     assert [s["id"] for s in exported] == ["e-early", "f-short", "a", "b", "c", "d"]
@@ -239,11 +239,92 @@ def test_a_full_session_survives_the_round_trip(
         ],
     }
     source = tmp_path / "full.json"
-    source.write_text(json.dumps(document([full]), indent=2) + "\n", encoding="utf-8")
+    exported = {**document([full]), "version": 2, "diary": [], "evening": []}
+    source.write_text(json.dumps(exported, indent=2) + "\n", encoding="utf-8")
     assert cli(command, env, "import", str(source)).returncode == 0
     out = cli(command, env, "export", "-o", "-")
     assert out.returncode == 0
     assert out.stdout == source.read_text(encoding="utf-8")
+
+
+DIARY_NIGHT = {
+    "night": "2026-11-19",
+    "in_bed_at": "2026-11-19T22:40:00-05:00",
+    "tried_to_sleep_at": "2026-11-19T23:00:00-05:00",
+    "minutes_to_sleep": 35,
+    "awakenings": 2,
+    "minutes_awake": 50,
+    "final_waking_at": "2026-11-20T06:30:00-05:00",
+    "out_of_bed_at": "2026-11-20T06:45:00-05:00",
+    "quality": 2,
+    "legs_disturbed": "a_lot",
+    "note": "up twice to walk",
+}
+EVENING_NIGHTS = [
+    {
+        "night": "2026-11-18",
+        "symptoms_started_at": "none_today",
+        "symptom_places": [],
+        "rating": 1,
+        "triggers": [],
+        "note": "",
+    },
+    {
+        "night": "2026-11-19",
+        "symptoms_started_at": "2026-11-19T19:30:00-05:00",
+        "symptom_places": ["arms", "legs"],
+        "rating": 7,
+        "triggers": ["caffeine_after_noon", "long_sit"],
+        "note": "long drive",
+    },
+]
+
+
+def test_diary_and_evening_survive_the_round_trip_and_conflicts_change_nothing(
+    command: list[str], env: dict[str, str], hand_worked: Path, tmp_path: Path
+) -> None:
+    nights = {
+        **document(HAND_WORKED),
+        "version": 2,
+        "diary": [DIARY_NIGHT],
+        "evening": EVENING_NIGHTS,
+    }
+    source = tmp_path / "nights.json"
+    source.write_text(json.dumps(nights), encoding="utf-8")
+    done = cli(command, env, "import", str(source))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        "imported 0 sessions (6 already present)",
+        "imported 1 diary entry (0 already present)",
+        "imported 2 evening logs (0 already present)",
+    ]
+    first = tmp_path / "first.json"
+    done = cli(command, env, "export", "-o", str(first))
+    assert done.stdout == f"exported 6 sessions, 1 diary entry and 2 evening logs to {first}\n"
+    exported = json.loads(first.read_text(encoding="utf-8"))
+    assert (exported["diary"], exported["evening"]) == ([DIARY_NIGHT], EVENING_NIGHTS)
+
+    elsewhere = ["--data-dir", str(tmp_path / "elsewhere")]
+    assert cli(command, env, *elsewhere, "import", str(first)).returncode == 0
+    assert cli(command, env, *elsewhere, "export", "-o", "-").stdout == first.read_text(
+        encoding="utf-8"
+    )
+    again = cli(command, env, *elsewhere, "import", str(first))
+    assert again.stdout.splitlines()[1:] == [
+        "imported 0 diary entries (1 already present)",
+        "imported 0 evening logs (2 already present)",
+    ]
+
+    changed = tmp_path / "changed.json"
+    later = {**DIARY_NIGHT, "quality": 3}
+    changed.write_text(json.dumps({**nights, "diary": [later]}), encoding="utf-8")
+    done = cli(command, env, "import", str(changed))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"rls-companion: {changed}: $.diary[0]: night 2026-11-19 is already in the history "
+        "with a different diary entry; nothing was imported\n"
+    )
+    assert cli(command, env, "export", "-o", "-").stdout == first.read_text(encoding="utf-8")
 
 
 def test_csv_export_oldest_first(
@@ -276,7 +357,7 @@ def test_exporting_leaves_the_chosen_folder_alone(
     assert cli(command, env, "export", "-o", str(target)).returncode == 0
     assert stat.S_IMODE(folder.stat().st_mode) == 0o755
     assert sorted(p.name for p in folder.iterdir()) == ["history.json"]  # no temporary left
-    assert json.loads(target.read_text(encoding="utf-8"))["version"] == 1
+    assert json.loads(target.read_text(encoding="utf-8"))["version"] == 2
 
 
 def test_export_to_a_missing_folder_fails_on_one_line(
@@ -307,8 +388,9 @@ def malformed(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ),
         (b"\xff\xfe{}", "$: not valid JSON (line 1, column 1: not UTF-8 text, byte 0xff)"),
         (
-            json.dumps({"format": "rls-companion-history", "version": 2, "sessions": []}).encode(),
-            "$.version: version 2 is not supported (this version of the app reads version 1)",
+            json.dumps({"format": "rls-companion-history", "version": 3, "sessions": []}).encode(),
+            "$.version: version 3 is not supported (this version of the app reads versions 1 "
+            "and 2)",
         ),
     ],
     ids=["naive", "truncated", "not-utf8", "version"],

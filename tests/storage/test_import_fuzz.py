@@ -284,7 +284,7 @@ def wrong_tag_or_version(rng: random.Random) -> Case:
             ["rls-companion-history2", "RLS-Companion-History", "", "history", 1, None, ["x"]]
         )
         return Case("wrong tag", dump(doc), "$.format")
-    doc["version"] = rng.choice([0, 2, 3, -1, 1.0, "1", True, None, [1], 10**25])
+    doc["version"] = rng.choice([0, 3, 4, -1, 1.0, "1", True, None, [1], 10**25])
     return Case("wrong version", dump(doc), "$.version")
 
 

@@ -6,17 +6,30 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from rls_companion.core.diary import DiaryEntry, LegsDisturbed
+from rls_companion.core.evening import EveningLog, Place
 from rls_companion.core.records import Outcome, SessionRecord, SessionState, UrgeRecord
 from rls_companion.core.session import Kind
+from rls_companion.core.streaks import StreakRules
+from rls_companion.storage import diary as diary_store
 from rls_companion.storage import export, sessions
 from rls_companion.storage.db import open_database
-from rls_companion.storage.importer import ImportProblem, import_history, parse_history
+from rls_companion.storage.importer import (
+    Counts,
+    ImportConflict,
+    Imported,
+    ImportProblem,
+    import_file,
+    import_history,
+    parse_file,
+    parse_history,
+)
 
 NEW_YORK = timezone(timedelta(hours=-5))
 NEW_YORK_SUMMER = timezone(timedelta(hours=-4))
@@ -188,7 +201,8 @@ def test_every_field_round_trips_through_the_database(
     item = full_session()
     assert import_history(db, parse_history(encode(document(item)))) == (1, 0)
     written = json.loads(exported(db))
-    assert written == document(item)
+    # a version 1 file comes back as version 2, with no nights
+    assert written == {**document(item), "version": 2, "diary": [], "evening": []}
     # and once more, through a second history
     assert import_history(other_db, parse_history(exported(db))) == (1, 0)
     assert exported(other_db) == exported(db)
@@ -403,8 +417,8 @@ PROBLEMS: list[tuple[str, bytes, str]] = [
     ),
     (
         "newer version",
-        encode({**document(), "version": 2}),
-        "$.version: version 2 is not supported (this version of the app reads version 1)",
+        encode({**document(), "version": 3}),
+        "$.version: version 3 is not supported (this version of the app reads versions 1 and 2)",
     ),
     (
         "version as text",
@@ -641,3 +655,417 @@ def test_export_import_export_gives_the_same_bytes(
     # A session still running when exported comes back as stopped early.
     (back,) = [r for r in sessions.list_sessions(other_db) if r.id == "a-later-in-the-second"]
     assert back.state is SessionState.STOPPED
+
+
+# --- version 2: the sleep diary and the evening log ----------------------------------------
+
+
+def diary_item(night: str = "2026-11-20", **changes: Any) -> dict[str, Any]:
+    """A diary night as the exporter writes it (New York, winter time)."""
+    day = date.fromisoformat(night)
+    evening = datetime.combine(day, time(22, 30), tzinfo=NEW_YORK)
+    item = {
+        "night": night,
+        "in_bed_at": evening.isoformat(),
+        "tried_to_sleep_at": (evening + timedelta(minutes=15)).isoformat(),
+        "minutes_to_sleep": 30,
+        "awakenings": 2,
+        "minutes_awake": 45,
+        "final_waking_at": (evening + timedelta(hours=8)).isoformat(),
+        "out_of_bed_at": (evening + timedelta(hours=8, minutes=20)).isoformat(),
+        "quality": 3,
+        "legs_disturbed": "a_little",
+        "note": "",
+    }
+    return {**item, **changes}
+
+
+def evening_item(night: str = "2026-11-20", **changes: Any) -> dict[str, Any]:
+    """An evening log as the exporter writes it."""
+    started = datetime.combine(date.fromisoformat(night), time(20, 15), tzinfo=NEW_YORK)
+    item = {
+        "night": night,
+        "symptoms_started_at": started.isoformat(),
+        "symptom_places": ["arms", "legs"],
+        "rating": 6,
+        "triggers": ["alcohol", "long_sit"],
+        "note": "",
+    }
+    return {**item, **changes}
+
+
+def document_v2(
+    sessions_: list[dict[str, Any]],
+    diary_: list[dict[str, Any]],
+    evening_: list[dict[str, Any]],
+) -> dict[str, Any]:
+    return {
+        "format": "rls-companion-history",
+        "version": 2,
+        "sessions": sessions_,
+        "diary": diary_,
+        "evening": evening_,
+    }
+
+
+def exported_v2(db: sqlite3.Connection) -> bytes:
+    return export.history_json(
+        sessions.list_sessions(db), diary_store.list_diary(db), diary_store.list_evening(db)
+    )
+
+
+def import_bytes(db: sqlite3.Connection, data: bytes) -> Imported:
+    return import_file(db, parse_file(data))
+
+
+def counts(imported: Imported) -> tuple[tuple[int, int], ...]:
+    parts: tuple[Counts, ...] = (imported.sessions, imported.diary, imported.evening)
+    return tuple((part.added, part.present) for part in parts)
+
+
+def varied_nights() -> tuple[list[DiaryEntry], list[EveningLog]]:
+    """Diary nights across a daylight-saving change and in Kathmandu, and
+    evening logs with a start time, with none today, and empty."""
+    diary_entries = [
+        DiaryEntry(
+            night=date(2026, 10, 31),
+            in_bed_at=datetime(2026, 10, 31, 23, 10, tzinfo=NEW_YORK_SUMMER),
+            tried_to_sleep_at=datetime(2026, 10, 31, 23, 40, tzinfo=NEW_YORK_SUMMER),
+            minutes_to_sleep=45,
+            awakenings=3,
+            minutes_awake=70,
+            final_waking_at=datetime(2026, 11, 1, 6, 50, tzinfo=NEW_YORK),
+            out_of_bed_at=datetime(2026, 11, 1, 7, 5, tzinfo=NEW_YORK),
+            quality=2,
+            legs_disturbed=LegsDisturbed.A_LOT,
+            note='up at 3, walked; "better" after',
+        ),
+        DiaryEntry(
+            night=date(2026, 11, 3),
+            in_bed_at=datetime(2026, 11, 3, 22, 0, tzinfo=KATHMANDU),
+            tried_to_sleep_at=datetime(2026, 11, 4, 0, 30, tzinfo=KATHMANDU),
+            minutes_to_sleep=0,
+            awakenings=0,
+            minutes_awake=0,
+            final_waking_at=datetime(2026, 11, 4, 6, 0, tzinfo=KATHMANDU),
+            out_of_bed_at=datetime(2026, 11, 4, 6, 0, tzinfo=KATHMANDU),
+            quality=5,
+            legs_disturbed=LegsDisturbed.NONE,
+        ),
+    ]
+    evening_logs = [
+        EveningLog(
+            night=date(2026, 10, 31),
+            symptoms_started_at=datetime(2026, 10, 31, 19, 45, tzinfo=NEW_YORK_SUMMER),
+            none_today=False,
+            symptom_places=frozenset({Place.LEGS, Place.ELSEWHERE}),
+            rating=7,
+            triggers=("long_sit", "caffeine_after_noon", "Weißbier"),
+            note="Reise",
+        ),
+        EveningLog(date(2026, 11, 2), None, True, frozenset(), 0, (), ""),
+        EveningLog(date(2026, 11, 3), None, False, frozenset(), None, (), ""),
+    ]
+    return diary_entries, evening_logs
+
+
+def test_version_2_export_import_export_gives_the_same_bytes(
+    db: sqlite3.Connection, other_db: sqlite3.Connection
+) -> None:
+    diary_entries, evening_logs = varied_nights()
+    with sessions.transaction(db):
+        for record in varied_history():
+            sessions.insert_session(db, record)
+    for entry in diary_entries:
+        diary_store.save_diary(db, entry)
+    for log in evening_logs:
+        diary_store.save_evening(db, log)
+    first = exported_v2(db)
+    assert counts(import_bytes(other_db, first)) == ((4, 0), (2, 0), (3, 0))
+    assert exported_v2(other_db) == first
+    assert diary_store.list_diary(other_db) == diary_entries
+    assert [log.night for log in diary_store.list_evening(other_db)] == [
+        log.night for log in evening_logs
+    ]
+    # importing it again, into either, adds nothing: every night is already present
+    assert counts(import_bytes(other_db, first)) == ((0, 4), (0, 2), (0, 3))
+    assert counts(import_bytes(db, first)) == ((0, 4), (0, 2), (0, 3))
+    assert exported_v2(db) == first
+
+    doc = json.loads(first)
+    assert list(doc) == ["format", "version", "sessions", "diary", "evening"]
+    assert doc["version"] == 2
+    assert doc["diary"][0] == {
+        "night": "2026-10-31",
+        "in_bed_at": "2026-10-31T23:10:00-04:00",
+        "tried_to_sleep_at": "2026-10-31T23:40:00-04:00",
+        "minutes_to_sleep": 45,
+        "awakenings": 3,
+        "minutes_awake": 70,
+        "final_waking_at": "2026-11-01T06:50:00-05:00",
+        "out_of_bed_at": "2026-11-01T07:05:00-05:00",
+        "quality": 2,
+        "legs_disturbed": "a_lot",
+        "note": 'up at 3, walked; "better" after',
+    }
+    assert doc["diary"][1]["tried_to_sleep_at"] == "2026-11-04T00:30:00+05:45"
+    assert doc["evening"] == [
+        {
+            "night": "2026-10-31",
+            "symptoms_started_at": "2026-10-31T19:45:00-04:00",
+            "symptom_places": ["elsewhere", "legs"],
+            "rating": 7,
+            "triggers": ["Weißbier", "caffeine_after_noon", "long_sit"],
+            "note": "Reise",
+        },
+        {
+            "night": "2026-11-02",
+            "symptoms_started_at": "none_today",
+            "symptom_places": [],
+            "rating": 0,
+            "triggers": [],
+            "note": "",
+        },
+        {
+            "night": "2026-11-03",
+            "symptoms_started_at": None,
+            "symptom_places": [],
+            "rating": None,
+            "triggers": [],
+            "note": "",
+        },
+    ]
+
+
+def test_an_empty_history_exports_empty_nights(db: sqlite3.Connection) -> None:
+    assert exported_v2(db) == (
+        b'{\n  "format": "rls-companion-history",\n  "version": 2,\n  "sessions": [],\n'
+        b'  "diary": [],\n  "evening": []\n}\n'
+    )
+
+
+def test_a_version_1_file_still_imports(db: sqlite3.Connection) -> None:
+    data = encode({**document(full_session()), "diary": "ignored in version 1"})
+    assert counts(import_bytes(db, data)) == ((1, 0), (0, 0), (0, 0))
+    assert [r.id for r in sessions.list_sessions(db)] == ["s-full"]
+    assert json.loads(exported_v2(db))["sessions"] == [full_session()]
+
+
+def test_a_version_2_file_may_leave_out_the_nights(db: sqlite3.Connection) -> None:
+    data = encode({**document(full_session()), "version": 2, "evening": None})
+    history = parse_file(data)
+    assert (len(history.sessions), history.diary, history.evening) == (1, [], [])
+
+
+def test_nights_are_checked_with_the_streak_rules_given() -> None:
+    # Tried to sleep at 00:45: with the rollover at midnight that is the night of the 21st.
+    item = diary_item(
+        "2026-11-21",
+        in_bed_at="2026-11-21T00:30:00-05:00",
+        tried_to_sleep_at="2026-11-21T00:45:00-05:00",
+        final_waking_at="2026-11-21T07:00:00-05:00",
+        out_of_bed_at="2026-11-21T07:10:00-05:00",
+    )
+    data = encode(document_v2([], [item], []))
+    assert parse_file(data, StreakRules(rollover_hour=0)).diary[0].night == date(2026, 11, 21)
+    with pytest.raises(ImportProblem) as caught:
+        parse_file(data)
+    assert str(caught.value) == (
+        "$.diary[0].night: night 2026-11-21: the night 2026-11-21 is not the night of the "
+        "time you tried to sleep (2026-11-20)"
+    )
+
+
+def test_identical_nights_are_already_present(db: sqlite3.Connection) -> None:
+    nights = ["2026-11-20", "2026-11-21", "2026-11-22"]
+    import_bytes(
+        db,
+        encode(document_v2([], [diary_item(n) for n in nights[:2]], [evening_item(nights[0])])),
+    )
+    # The same content written differently (lists in another order, the same
+    # instants) is the same entry.
+    again = document_v2(
+        [full_session()],
+        [diary_item(n) for n in nights],
+        [
+            evening_item(
+                nights[0], symptom_places=["legs", "arms"], triggers=["long_sit", "alcohol"]
+            ),
+            evening_item(nights[2], symptoms_started_at="none_today", symptom_places=[]),
+        ],
+    )
+    assert counts(import_bytes(db, encode(again))) == ((1, 0), (1, 2), (1, 1))
+    assert [e.night.isoformat() for e in diary_store.list_diary(db)] == nights
+    kept = diary_store.get_evening(db, date(2026, 11, 22))
+    assert kept is not None and kept.none_today and kept.symptoms_started_at is None
+
+
+def test_a_changed_night_is_a_conflict_and_nothing_is_imported(db: sqlite3.Connection) -> None:
+    import_bytes(
+        db,
+        encode(
+            document_v2([], [diary_item("2026-11-20"), diary_item("2026-11-21")], [evening_item()])
+        ),
+    )
+    before = exported_v2(db)
+    changed = document_v2(
+        [full_session()],
+        [diary_item("2026-11-19"), diary_item("2026-11-20"), diary_item("2026-11-21", quality=4)],
+        [evening_item("2026-11-19"), evening_item(rating=7)],
+    )
+    with pytest.raises(ImportConflict) as caught:
+        import_bytes(db, encode(changed))
+    assert str(caught.value) == (
+        "$.diary[2]: 2 nights are already in the history with different entries "
+        "(diary 2026-11-21; evening 2026-11-20); nothing was imported"
+    )
+    assert caught.value.nights == [("diary", date(2026, 11, 21)), ("evening", date(2026, 11, 20))]
+    assert exported_v2(db) == before
+    assert (count(db), count(db, "diary"), count(db, "evening")) == (0, 2, 1)
+    assert not db.in_transaction
+
+
+def test_one_conflict_names_its_night(db: sqlite3.Connection) -> None:
+    import_bytes(db, encode(document_v2([], [], [evening_item()])))
+    # The same instant, written with another offset, is different content.
+    moved = evening_item(symptoms_started_at="2026-11-21T01:15:00+00:00")
+    with pytest.raises(ImportConflict) as caught:
+        import_bytes(db, encode(document_v2([], [], [moved])))
+    assert str(caught.value) == (
+        "$.evening[0]: night 2026-11-20 is already in the history with a different "
+        "evening log; nothing was imported"
+    )
+
+
+def test_a_bad_diary_entry_is_refused_naming_night_and_field(db: sqlite3.Connection) -> None:
+    bad = diary_item("2026-11-21", out_of_bed_at="2026-11-22T06:00:00-05:00")
+    data = encode(
+        document_v2([full_session()], [diary_item("2026-11-20"), bad], [evening_item("2026-11-21")])
+    )
+    with pytest.raises(ImportProblem) as caught:
+        import_bytes(db, data)
+    assert str(caught.value) == (
+        "$.diary[1].out_of_bed_at: night 2026-11-21: the time out of bed is before the final waking"
+    )
+    assert (count(db), count(db, "diary"), count(db, "evening")) == (0, 0, 0)
+
+
+def with_diary(**changes: Any) -> bytes:
+    return encode(document_v2([], [diary_item("2026-11-19"), {**diary_item(), **changes}], []))
+
+
+def with_evening(**changes: Any) -> bytes:
+    return encode(document_v2([], [], [{**evening_item(), **changes}]))
+
+
+NIGHT_PROBLEMS: list[tuple[str, bytes, str]] = [
+    (
+        "diary not a list",
+        encode({**document_v2([], [], []), "diary": {}}),
+        "$.diary: expected a list of nights, got an object",
+    ),
+    (
+        "diary night missing",
+        encode(document_v2([], [{"in_bed_at": "2026-11-20T22:30:00-05:00"}], [])),
+        "$.diary[0].night: missing (it is required)",
+    ),
+    (
+        "night not a date",
+        with_diary(night="20/11/2026"),
+        "$.diary[1].night: '20/11/2026' is not a date (YYYY-MM-DD)",
+    ),
+    (
+        "night not a day",
+        with_diary(night="2026-02-30"),
+        "$.diary[1].night: '2026-02-30' is not a date (YYYY-MM-DD)",
+    ),
+    (
+        "duplicate night",
+        encode(document_v2([], [diary_item(), diary_item()], [])),
+        "$.diary[1].night: duplicate night 2026-11-20 (also at $.diary[0].night)",
+    ),
+    (
+        "time missing",
+        with_diary(final_waking_at=None),
+        "$.diary[1].final_waking_at: expected an ISO 8601 timestamp, got null",
+    ),
+    (
+        "time without offset",
+        with_diary(in_bed_at="2026-11-20T22:30:00"),
+        "$.diary[1].in_bed_at: '2026-11-20T22:30:00' has no UTC offset",
+    ),
+    (
+        "minutes as text",
+        with_diary(minutes_awake="45"),
+        "$.diary[1].minutes_awake: expected a whole number, got the text '45'",
+    ),
+    (
+        "minutes out of range",
+        with_diary(minutes_to_sleep=601),
+        "$.diary[1].minutes_to_sleep: night 2026-11-20: the minutes it took to fall asleep "
+        "must be a whole number from 0 to 600",
+    ),
+    (
+        "quality out of range",
+        with_diary(quality=0),
+        "$.diary[1].quality: night 2026-11-20: the sleep quality must be a whole number "
+        "from 1 to 5",
+    ),
+    (
+        "legs",
+        with_diary(legs_disturbed="sometimes"),
+        "$.diary[1].legs_disturbed: expected one of none, a_little, a_lot; "
+        "got the text 'sometimes'",
+    ),
+    (
+        "note too long",
+        with_diary(note="x" * 501),
+        "$.diary[1].note: night 2026-11-20: the note must be text of at most 500 characters",
+    ),
+    (
+        "evening place",
+        with_evening(symptom_places=["legs", "back"]),
+        "$.evening[0].symptom_places[1]: expected one of legs, arms, elsewhere; "
+        "got the text 'back'",
+    ),
+    (
+        "evening triggers not a list",
+        with_evening(triggers="alcohol"),
+        "$.evening[0].triggers: expected a list of triggers, got the text 'alcohol'",
+    ),
+    (
+        "evening trigger not text",
+        with_evening(triggers=["alcohol", 3]),
+        "$.evening[0].triggers[1]: expected text, got 3",
+    ),
+    (
+        "evening start in another night",
+        with_evening(symptoms_started_at="2026-11-21T07:00:00-05:00"),
+        "$.evening[0].symptoms_started_at: night 2026-11-20: when the sensations started "
+        "is not in the night of 2026-11-20",
+    ),
+    (
+        "evening none today with places",
+        with_evening(symptoms_started_at="none_today"),
+        "$.evening[0].symptoms_started_at: night 2026-11-20: when the sensations started "
+        "cannot be given, nor where they were felt, on a night logged as none today",
+    ),
+    (
+        "evening rating",
+        with_evening(rating=11),
+        "$.evening[0].rating: 11 is out of range (0 to 10)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"), [p[1:] for p in NIGHT_PROBLEMS], ids=[p[0] for p in NIGHT_PROBLEMS]
+)
+def test_night_problems_name_their_json_path_on_one_line(
+    db: sqlite3.Connection, data: bytes, message: str
+) -> None:
+    with pytest.raises(ImportProblem) as caught:
+        import_bytes(db, data)
+    assert str(caught.value) == message
+    assert caught.value.path == message.split(":", 1)[0]
+    assert (count(db, "diary"), count(db, "evening")) == (0, 0)

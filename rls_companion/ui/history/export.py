@@ -1,17 +1,17 @@
 """Saving the whole history from the window, in the same formats as `export`.
 
 JSON is the exchange format (oldest session first, as the specification
-shows); CSV is for spreadsheets. Files are readable by the user only.
+shows, with the sleep diary and evening log); CSV is for spreadsheets.
+Files are readable by the user only.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
 from rls_companion.paths import write_private
-from rls_companion.storage import export, sessions
+from rls_companion.storage import diary, export, sessions
 
 FORMATS = {"json": "JSON (*.json)", "csv": "CSV for spreadsheets (*.csv)"}
 
@@ -33,10 +33,10 @@ def chosen_format(path: str, chosen_filter: str) -> tuple[Path, str]:
 def export_bytes(db: sqlite3.Connection, fmt: str) -> tuple[bytes, int]:
     records = sessions.list_sessions(db, newest_first=False)
     if fmt == "csv":
-        text = export.sessions_csv(records)
+        data = export.sessions_csv(records).encode("utf-8")
     else:
-        text = json.dumps(export.history_document(records), indent=2) + "\n"
-    return text.encode("utf-8"), len(records)
+        data = export.history_json(records, diary.list_diary(db), diary.list_evening(db))
+    return data, len(records)
 
 
 def export_to(db: sqlite3.Connection, path: Path, fmt: str) -> int:

@@ -1,0 +1,155 @@
+"""The evening log: one per night, optional, and any field may be empty.
+
+When the sensations started (or `none_today`), where they were felt, the
+bedtime 0–10 rating, what the day held that might matter (the default
+triggers, or the person's own labels) and a note.
+
+`check` refuses a log with one line naming the field, and hands back the log
+with its trigger labels trimmed, without repeats and sorted, and its places
+as `Place` members. A start time must belong to the log's night under the
+streak rules (with the rollover at 06:00: from 06:00 on the night's date to
+06:00 the next morning), so that `onset_minutes` orders the nights' starts
+the way they happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+from rls_companion.core.records import RATING_MAX, RATING_MIN
+from rls_companion.core.streaks import StreakRules, night_of
+
+
+class Place(StrEnum):
+    LEGS = "legs"
+    ARMS = "arms"
+    ELSEWHERE = "elsewhere"
+
+
+DEFAULT_TRIGGERS: tuple[str, ...] = (
+    "caffeine_after_noon",
+    "alcohol",
+    "nicotine",
+    "sedating_antihistamine_or_sleep_aid",
+    "long_sit",
+    "late_hard_exercise",
+    "missed_usual_medicine",
+    "short_sleep",
+)
+TRIGGER_WORDS: dict[str, str] = {
+    "caffeine_after_noon": "Caffeine after noon",
+    "alcohol": "Alcohol",
+    "nicotine": "Nicotine",
+    "sedating_antihistamine_or_sleep_aid": "A sedating antihistamine or sleep aid",
+    "long_sit": "A long sit (flight, car, film)",
+    "late_hard_exercise": "Hard exercise late in the day",
+    "missed_usual_medicine": "A missed dose of a usual medicine",
+    "short_sleep": "Short sleep the night before",
+}
+
+# What `symptoms_started_at` holds in exports on a night without sensations.
+NONE_TODAY = "none_today"
+
+MAX_LABEL_LENGTH = 40
+MAX_NOTE_LENGTH = 500
+MINUTES_PER_DAY = 24 * 60
+
+DEFAULT_RULES = StreakRules()
+
+FIELD_WORDS = {
+    "symptoms_started_at": "When the sensations started",
+    "symptom_places": "Where the sensations were felt",
+    "rating": "The bedtime rating",
+    "triggers": "A trigger",
+    "note": "The note",
+}
+
+
+class EveningError(ValueError):
+    """A log refused; `field` is the field's name as in the product description."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        super().__init__(f"{FIELD_WORDS[field]} {problem}.")
+
+
+@dataclass(frozen=True)
+class EveningLog:
+    night: date
+    symptoms_started_at: datetime | None = None
+    none_today: bool = False
+    symptom_places: frozenset[Place] = field(default_factory=frozenset)
+    rating: int | None = None
+    triggers: tuple[str, ...] = ()
+    note: str = ""
+
+
+def trigger_words(label: str) -> str:
+    """How a trigger reads: the default wording, or the person's own label."""
+    return TRIGGER_WORDS.get(label, label)
+
+
+def _label(raw: object) -> str:
+    if not isinstance(raw, str):
+        raise EveningError("triggers", "must be text")
+    label = raw.strip()
+    if not 1 <= len(label) <= MAX_LABEL_LENGTH:
+        raise EveningError("triggers", f"must be 1 to {MAX_LABEL_LENGTH} characters")
+    if not label.isprintable():
+        raise EveningError("triggers", "must be a single line of text")
+    return label
+
+
+def check(log: EveningLog, rules: StreakRules = DEFAULT_RULES) -> EveningLog:
+    """The log as it is kept, or `EveningError` naming the first problem."""
+    started = log.symptoms_started_at
+    if started is not None:
+        if not isinstance(started, datetime) or started.utcoffset() is None:
+            raise EveningError("symptoms_started_at", "needs a date, a time and a UTC offset")
+        if night_of(started, rules) != log.night:
+            raise EveningError(
+                "symptoms_started_at",
+                f"is not in the night of {log.night.isoformat()}",
+            )
+    if log.none_today and (started is not None or log.symptom_places):
+        raise EveningError(
+            "symptoms_started_at",
+            "cannot be given, nor where they were felt, on a night logged as none today",
+        )
+
+    places = set()
+    for place in log.symptom_places:
+        try:
+            places.add(Place(place))
+        except ValueError:
+            raise EveningError("symptom_places", "must be legs, arms or elsewhere") from None
+
+    rating = log.rating
+    if rating is not None and (
+        isinstance(rating, bool)
+        or not isinstance(rating, int)
+        or not RATING_MIN <= rating <= RATING_MAX
+    ):
+        raise EveningError("rating", f"must be a whole number from {RATING_MIN} to {RATING_MAX}")
+
+    triggers = tuple(sorted({_label(raw) for raw in log.triggers}))
+
+    if not isinstance(log.note, str) or len(log.note) > MAX_NOTE_LENGTH:
+        raise EveningError("note", f"must be text of at most {MAX_NOTE_LENGTH} characters")
+
+    return replace(log, symptom_places=frozenset(places), triggers=triggers)
+
+
+def onset_minutes(log: EveningLog) -> int | None:
+    """When the sensations started, in whole minutes after the local midnight
+    that begins the log's night: the wall time of the stored instant (in its
+    own offset), plus a day for each date after the night's date. A start at
+    20:30 is 1230; one at 01:15 the morning after is 1515, later than any
+    evening start, as it happened. None when no start time was logged."""
+    started = log.symptoms_started_at
+    if started is None:
+        return None
+    days = (started.date() - log.night).days
+    return days * MINUTES_PER_DAY + started.hour * 60 + started.minute
