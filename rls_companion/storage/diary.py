@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Literal, TypeVar
 
 from rls_companion.core.diary import DiaryEntry, LegsDisturbed
 from rls_companion.core.evening import EveningLog, Place
@@ -18,6 +20,9 @@ from rls_companion.core.timestamps import from_parts, to_parts
 from rls_companion.storage.sessions import transaction
 
 _DIARY_INSTANTS = ("in_bed", "tried_to_sleep", "final_waking", "out_of_bed")
+
+Entry = TypeVar("Entry")
+Table = Literal["diary", "evening"]
 
 
 def _now_utc() -> str:
@@ -35,6 +40,34 @@ def _range(first: date | None, last: date | None) -> tuple[str, list[str]]:
         conditions.append("night <= ?")
         values.append(last.isoformat())
     return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), values
+
+
+def _get(
+    db: sqlite3.Connection, table: Table, night: date, read: Callable[[sqlite3.Row], Entry]
+) -> Entry | None:
+    row = db.execute(f"SELECT * FROM {table} WHERE night = ?", (night.isoformat(),)).fetchone()
+    return None if row is None else read(row)
+
+
+def _list(
+    db: sqlite3.Connection,
+    table: Table,
+    first: date | None,
+    last: date | None,
+    read: Callable[[sqlite3.Row], Entry],
+) -> list[Entry]:
+    where, values = _range(first, last)
+    return [read(row) for row in db.execute(f"SELECT * FROM {table}{where} ORDER BY night", values)]
+
+
+def _delete(
+    db: sqlite3.Connection, table: Table, night: date, read: Callable[[sqlite3.Row], Entry]
+) -> Entry | None:
+    entry = _get(db, table, night, read)
+    if entry is not None:
+        with transaction(db):
+            db.execute(f"DELETE FROM {table} WHERE night = ?", (night.isoformat(),))
+    return entry
 
 
 # --- the morning check-in ------------------------------------------------------------------
@@ -75,28 +108,19 @@ def insert_diary(db: sqlite3.Connection, entry: DiaryEntry) -> None:
 
 
 def get_diary(db: sqlite3.Connection, night: date) -> DiaryEntry | None:
-    row = db.execute("SELECT * FROM diary WHERE night = ?", (night.isoformat(),)).fetchone()
-    return None if row is None else _diary_from_row(row)
+    return _get(db, "diary", night, _diary_from_row)
 
 
 def list_diary(
     db: sqlite3.Connection, first: date | None = None, last: date | None = None
 ) -> list[DiaryEntry]:
     """The diary entries from `first` to `last` (both included; open when None), oldest first."""
-    where, values = _range(first, last)
-    return [
-        _diary_from_row(row)
-        for row in db.execute(f"SELECT * FROM diary{where} ORDER BY night", values)
-    ]
+    return _list(db, "diary", first, last, _diary_from_row)
 
 
 def delete_diary(db: sqlite3.Connection, night: date) -> DiaryEntry | None:
     """Remove a night's diary entry; returns it so the caller can undo."""
-    entry = get_diary(db, night)
-    if entry is not None:
-        with transaction(db):
-            db.execute("DELETE FROM diary WHERE night = ?", (night.isoformat(),))
-    return entry
+    return _delete(db, "diary", night, _diary_from_row)
 
 
 def _diary_from_row(row: sqlite3.Row) -> DiaryEntry:
@@ -151,28 +175,19 @@ def insert_evening(db: sqlite3.Connection, log: EveningLog) -> None:
 
 
 def get_evening(db: sqlite3.Connection, night: date) -> EveningLog | None:
-    row = db.execute("SELECT * FROM evening WHERE night = ?", (night.isoformat(),)).fetchone()
-    return None if row is None else _evening_from_row(row)
+    return _get(db, "evening", night, _evening_from_row)
 
 
 def list_evening(
     db: sqlite3.Connection, first: date | None = None, last: date | None = None
 ) -> list[EveningLog]:
     """The evening logs from `first` to `last` (both included; open when None), oldest first."""
-    where, values = _range(first, last)
-    return [
-        _evening_from_row(row)
-        for row in db.execute(f"SELECT * FROM evening{where} ORDER BY night", values)
-    ]
+    return _list(db, "evening", first, last, _evening_from_row)
 
 
 def delete_evening(db: sqlite3.Connection, night: date) -> EveningLog | None:
     """Remove a night's evening log; returns it so the caller can undo."""
-    log = get_evening(db, night)
-    if log is not None:
-        with transaction(db):
-            db.execute("DELETE FROM evening WHERE night = ?", (night.isoformat(),))
-    return log
+    return _delete(db, "evening", night, _evening_from_row)
 
 
 def _evening_from_row(row: sqlite3.Row) -> EveningLog:
