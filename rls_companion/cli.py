@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from rls_companion import __version__
 from rls_companion.context import Context, open_context
 from rls_companion.core import settings as schema
 from rls_companion.core import streaks
-from rls_companion.core.describe import describe
+from rls_companion.core.describe import describe, describe_nights
 from rls_companion.core.session import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from rls_companion.paths import ENV_DATA_DIR, replace_private
 from rls_companion.storage import diary, export, importer, sessions
@@ -40,6 +40,13 @@ def _minutes(text: str) -> float:
             f"{text} is out of range ({MIN_SESSION_MINUTES}–{MAX_SESSION_MINUTES} minutes)"
         )
     return value
+
+
+def _night(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 _DATA_DIR_HELP = f"keep all files (history, settings, logs) under DIR (also ${ENV_DATA_DIR})"
@@ -97,6 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="where to write ('-' for stdout)"
     )
+
+    nights = commands.add_parser(
+        "diary",
+        help="list the sleep diary and evening log, oldest night first",
+        description="List the morning check-ins (sleep diary) and evening logs kept for each "
+        "night, with the figures worked out from the diary: time in bed, total sleep and "
+        "sleep efficiency.",
+    )
+    nights.add_argument("--json", action="store_true", help="as one JSON object")
+    nights.add_argument("--from", dest="first", type=_night, metavar="YYYY-MM-DD")
+    nights.add_argument("--to", dest="last", type=_night, metavar="YYYY-MM-DD")
 
     load = commands.add_parser("import", help="add the history of a JSON export")
     load.add_argument("file", metavar="FILE")
@@ -186,6 +204,8 @@ def _command(args: argparse.Namespace, context: Context) -> int:
         return _export(args, context)
     if args.command == "import":
         return _import(args, context)
+    if args.command == "diary":
+        return _diary(args, context)
     if args.command == "config":
         return _config(args, context)
     if args.command == "doctor":
@@ -266,6 +286,21 @@ def _export(args: argparse.Namespace, context: Context) -> int:
         return 0
     replace_private(Path(args.output), data)
     print(f"exported {len(records)} {_sessions(len(records))}{nights} to {args.output}")
+    return 0
+
+
+def _diary(args: argparse.Namespace, context: Context) -> int:
+    if args.first and args.last and args.first > args.last:
+        raise UsageError(f"--from {args.first} is after --to {args.last}")
+    entries = diary.list_diary(context.db, args.first, args.last)
+    logs = diary.list_evening(context.db, args.first, args.last)
+    if args.json:
+        print(json.dumps(export.nights_document(entries, logs), indent=2, ensure_ascii=False))
+        return 0
+    for line in describe_nights(entries, logs):
+        print(line)
+    if not entries and not logs:
+        print("No diary entries or evening logs yet.")
     return 0
 
 

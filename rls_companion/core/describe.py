@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
+from rls_companion.core.diary import QUALITY_WORDS, DiaryEntry, LegsDisturbed
+from rls_companion.core.evening import EveningLog, Place, trigger_words
 from rls_companion.core.records import Outcome, SessionRecord, SessionState
 from rls_companion.core.session import KIND_TITLES, Kind, kind_name
 
@@ -64,3 +69,57 @@ def details(record: SessionRecord) -> str:
         urges_words(record),
     ]
     return "  ·  ".join(part for part in parts if part)
+
+
+LEGS_WORDS = {
+    LegsDisturbed.NONE: "legs did not disturb sleep",
+    LegsDisturbed.A_LITTLE: "legs disturbed sleep a little",
+    LegsDisturbed.A_LOT: "legs disturbed sleep a lot",
+}
+
+
+def hours_minutes(minutes: float) -> str:
+    """A length of time as "7 h 05 min" (whole minutes)."""
+    hours, rest = divmod(round(minutes), 60)
+    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
+
+
+def diary_words(entry: DiaryEntry) -> str:
+    return (
+        f"in bed {entry.in_bed_at:%H:%M}–{entry.out_of_bed_at:%H:%M}"
+        f" ({hours_minutes(entry.time_in_bed_minutes)})  ·  "
+        f"asleep {hours_minutes(entry.total_sleep_minutes)}"
+        f"  ·  efficiency {entry.sleep_efficiency:.0f}%  ·  "
+        f"{QUALITY_WORDS[entry.quality]}  ·  {LEGS_WORDS[LegsDisturbed(entry.legs_disturbed)]}"
+    )
+
+
+def evening_words(log: EveningLog) -> str:
+    if log.none_today:
+        parts = ["no sensations today"]
+    elif log.symptoms_started_at is not None:
+        places = ", ".join(str(p) for p in Place if p in log.symptom_places)
+        parts = [
+            f"sensations from {log.symptoms_started_at:%H:%M}" + (f" ({places})" if places else "")
+        ]
+    else:
+        parts = []
+    if log.rating is not None:
+        parts.append(f"bedtime {log.rating}/10")
+    if log.triggers:
+        parts.append("; ".join(trigger_words(t).lower() for t in log.triggers))
+    return "  ·  ".join(parts) or "nothing noted"
+
+
+def describe_nights(diary: Iterable[DiaryEntry], evening: Iterable[EveningLog]) -> list[str]:
+    """One block per night, oldest first: the date, then its diary and evening lines."""
+    by_night: dict[date, list[str]] = {}
+    for log in evening:
+        by_night.setdefault(log.night, []).append(f"  evening: {evening_words(log)}")
+    for entry in diary:
+        by_night.setdefault(entry.night, []).insert(0, f"  sleep:   {diary_words(entry)}")
+    lines: list[str] = []
+    for night in sorted(by_night):
+        lines.append(f"Night of {night:%a %d %b %Y}")
+        lines.extend(by_night[night])
+    return lines

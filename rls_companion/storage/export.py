@@ -116,6 +116,24 @@ def evening_to_dict(log: EveningLog) -> dict[str, Any]:
     }
 
 
+def nights_document(diary: Iterable[DiaryEntry], evening: Iterable[EveningLog]) -> dict[str, Any]:
+    """The diary and evening log as `rls-companion diary --json` prints them:
+    the export's objects, oldest night first, each diary entry with its derived
+    figures (whole minutes, and the efficiency as a percentage to 0.1)."""
+    return {
+        "diary": [
+            {
+                **diary_to_dict(entry),
+                "time_in_bed_minutes": round(entry.time_in_bed_minutes),
+                "total_sleep_minutes": round(entry.total_sleep_minutes),
+                "sleep_efficiency": round(entry.sleep_efficiency, 1),
+            }
+            for entry in sorted(diary, key=lambda e: e.night)
+        ],
+        "evening": [evening_to_dict(e) for e in sorted(evening, key=lambda e: e.night)],
+    }
+
+
 def history_document(
     records: Iterable[SessionRecord],
     diary: Iterable[DiaryEntry] = (),
