@@ -38,10 +38,10 @@ runtime_pkgs=(
 # default output reaches PulseAudio through libasound2-plugins (the tests
 # write their own ~/.asoundrc; pulseaudio's ALSA hook does it for users).
 # desktop-file-utils and appstream validate the launcher and the AppStream
-# metainfo in the test suite.
+# metainfo in the test suite; poppler-utils reads back the clinician report (PDF).
 test_pkgs=(
     xvfb xauth pulseaudio pulseaudio-utils libasound2-dev libasound2-plugins
-    gcc libc6-dev imagemagick xdotool x11-utils trayer desktop-file-utils appstream
+    gcc libc6-dev imagemagick xdotool x11-utils trayer desktop-file-utils appstream poppler-utils
     speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
 )
 
