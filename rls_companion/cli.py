@@ -170,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return _command(args, context)
         finally:
+            # What opening the history had to do (a damaged file moved aside
+            # and what was saved from it) is said on stderr, never silently.
+            for notice in context.notices:
+                print(f"rls-companion: {notice}", file=sys.stderr)
             context.close()
     except (UsageError, schema.SettingError) as error:
         print(f"rls-companion: {error}", file=sys.stderr)

@@ -62,7 +62,10 @@ def resolve(data_dir: str | os.PathLike[str] | None = None) -> Paths:
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and parents) readable by the user only."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        # Closed to others; a folder the user made stricter (0500) stays so.
+        os.chmod(path, mode & 0o700)
     return path
 
 

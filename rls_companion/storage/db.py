@@ -1,26 +1,117 @@
 """The SQLite history file: opening, migrations, and recovery.
 
 `PRAGMA user_version` holds the schema version. Migrations run in order inside
-one transaction after a backup copy of the file. A file written by a newer
-version is refused untouched; a file that is not a database is moved aside
-(never deleted) and a fresh one started, and the caller is told.
+one transaction after a backup copy of the file. Opening tells apart what can
+go wrong, and only real damage touches the file:
+
+- damaged, or not a database at all: the file is moved aside (never deleted),
+  a fresh history is started with every row that could still be read
+  (`storage.salvage`), and the caller is told how many;
+- written by a newer version, busy (locked by another program), on a full
+  disk, read-only or not permitted: `DatabaseError` with one line naming the
+  file, and the file is left exactly as it was.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 from rls_companion.paths import ensure_private_dir
+from rls_companion.storage.salvage import Salvaged, salvage
+
+
+class Problem(StrEnum):
+    """Why a history file cannot be used right now."""
+
+    NEWER = "newer"
+    BUSY = "busy"
+    FULL = "full"
+    READ_ONLY = "read_only"
+    UNAVAILABLE = "unavailable"
 
 
 class DatabaseError(RuntimeError):
     """The history file cannot be used; the message says why and what to do."""
+
+    def __init__(self, message: str, problem: Problem = Problem.UNAVAILABLE) -> None:
+        super().__init__(message)
+        self.problem = problem
+
+
+class _Damaged(sqlite3.DatabaseError):
+    """The integrity check found damage."""
+
+
+# SQLite's primary result codes (the low byte of an extended code).
+_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_FULL_CODES = {13}  # SQLITE_FULL
+_READ_ONLY_CODES = {3, 8, 14, 23}  # SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_AUTH
+_DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_IO_CODE = 10  # SQLITE_IOERR: what a full disk gives while sizing the WAL index, among others
+# Less room than this on the history's disk turns an input/output error into "full".
+NEARLY_FULL_BYTES = 256 * 1024
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        stat = os.statvfs(folder)
+    except OSError:
+        return None
+    return stat.f_bavail * stat.f_frsize
+
+
+def _code(error: sqlite3.Error) -> int:
+    return int(getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether `error` means the file itself is damaged (and nothing else)."""
+    return isinstance(error, _Damaged) or _code(error) in _DAMAGE_CODES
+
+
+def explain(error: sqlite3.Error | OSError, path: Path) -> DatabaseError:
+    """One line for a history file that cannot be used for a reason other than damage."""
+    if isinstance(error, OSError):
+        code = {errno.ENOSPC: 13, errno.EDQUOT: 13, errno.EROFS: 8, errno.EACCES: 3}.get(
+            error.errno or 0, 0
+        )
+    else:
+        code = _code(error)
+    if code == _IO_CODE:
+        free = _free_bytes(path.parent)
+        if free is not None and free < NEARLY_FULL_BYTES:
+            code = 13
+    if code in _BUSY_CODES:
+        return DatabaseError(
+            f"The history file {path} is busy: another program is using it. "
+            "Nothing was changed; try again in a moment.",
+            Problem.BUSY,
+        )
+    if code in _FULL_CODES:
+        return DatabaseError(
+            f"The disk holding the history file {path} is full. Nothing was changed; "
+            "free some space and try again.",
+            Problem.FULL,
+        )
+    if code in _READ_ONLY_CODES:
+        return DatabaseError(
+            f"The history file {path} cannot be written (read-only, or no permission). "
+            "Nothing was changed.",
+            Problem.READ_ONLY,
+        )
+    detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return DatabaseError(
+        f"The history file {path} cannot be opened ({detail}). Nothing was changed.",
+        Problem.UNAVAILABLE,
+    )
 
 
 def _v1(db: sqlite3.Connection) -> None:
@@ -157,23 +248,58 @@ class Opened:
 
 
 def open_database(path: Path) -> Opened:
-    ensure_private_dir(path.parent)
-    notices: list[str] = []
+    try:
+        ensure_private_dir(path.parent)
+        db = _connect(path)
+        try:
+            _check_integrity(db)
+            _migrate(db, path)
+        except BaseException:
+            db.close()
+            raise
+        return Opened(db)
+    except sqlite3.Error as error:
+        if not is_damage(error):
+            raise explain(error, path) from error
+    except OSError as error:  # the backup copy before a migration
+        raise explain(error, path) from error
+    return _start_again(path)
+
+
+def _start_again(path: Path) -> Opened:
+    """Move a damaged file aside and start a fresh history with what it still holds."""
+    aside = _move_aside(path)
     try:
         db = _connect(path)
-        _check_integrity(db)
-    except sqlite3.DatabaseError as error:
-        aside = _move_aside(path)
-        notices.append(
-            f"The history file could not be read ({error}). It was kept as {aside.name} "
-            "and a new, empty history was started."
-        )
-        db = _connect(path)
-    _migrate(db, path)
-    return Opened(db, notices)
+        _migrate(db, path)
+    except sqlite3.Error as error:
+        raise explain(error, path) from error
+    found = salvage(aside, db)
+    return Opened(db, [_salvage_notice(aside, found)])
+
+
+def _salvage_notice(aside: Path, found: Salvaged) -> str:
+    kept = f"The history file was damaged. It was kept as {aside.name} in {aside.parent}"
+    sessions = found.recovered.get("sessions", 0)
+    nights = found.recovered.get("diary", 0) + found.recovered.get("evening", 0)
+    lost = found.unreadable.get("sessions", 0)
+    if not sessions and not nights:
+        return f"{kept}, and nothing in it could be read: a new, empty history was started."
+    saved = [_count(sessions, "session")]
+    if nights:
+        saved.append(_count(nights, "diary or evening entry", "diary and evening entries"))
+    notice = f"{kept}; {' and '.join(saved)} could be read and were copied into a new history."
+    if lost:
+        notice += f" {_count(lost, 'session')} could not be read."
+    return notice
+
+
+def _count(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    """An open history, or `sqlite3.Error` (damage is found by the integrity check)."""
     fresh = not path.exists()
     db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
     try:
@@ -194,8 +320,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _check_integrity(db: sqlite3.Connection) -> None:
     row = db.execute("PRAGMA quick_check").fetchone()
     if row is None or row[0] != "ok":
-        db.close()
-        raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
+        raise _Damaged("the integrity check found damage")
 
 
 def _move_aside(path: Path) -> Path:
@@ -219,7 +344,8 @@ def _refuse_newer(db: sqlite3.Connection, path: Path) -> None:
         raise DatabaseError(
             f"{path} was written by a newer version of RLS Companion (schema {version}, "
             f"this version knows {SCHEMA_VERSION}). It was left untouched; please update "
-            "the app."
+            "the app.",
+            Problem.NEWER,
         )
 
 
