@@ -6,6 +6,8 @@ validation and the same recovery of interrupted sessions.
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -46,17 +48,36 @@ def open_context(data_dir: str | None = None, log_to_file: bool = False) -> Cont
     return Context(paths, SettingsFile(paths.settings))
 
 
+MAX_LOG_BYTES = 512 * 1024
+# A log line longer than this is cut: a huge value quoted in a message (a
+# damaged settings file, say) must not fill the log on its own.
+MAX_LOG_LINE = 2000
+
+
 def setup_logging(paths: Paths, verbose: bool = False) -> None:
-    """Log to a small rotating file in the log folder (user-only access)."""
+    """Log to a small rotating file in the log folder, readable by the user only
+    (the rotated copies too)."""
     # Imported here: it pulls in sockets, which the quick commands never need.
     import logging.handlers
 
+    class PrivateRotatingFile(logging.handlers.RotatingFileHandler):
+        def _open(self):  # type: ignore[no-untyped-def]
+            descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.fchmod(descriptor, 0o600)
+            return os.fdopen(descriptor, "a", encoding=self.encoding, errors=self.errors)
+
+    class ShortLines(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            line = super().format(record)
+            if len(line) <= MAX_LOG_LINE:
+                return line
+            return f"{line[:MAX_LOG_LINE]}… ({len(line) - MAX_LOG_LINE} more characters)"
+
     ensure_private_dir(paths.log_dir)
-    handler = logging.handlers.RotatingFileHandler(
-        paths.log_file, maxBytes=512 * 1024, backupCount=2, encoding="utf-8"
+    handler = PrivateRotatingFile(
+        paths.log_file, maxBytes=MAX_LOG_BYTES, backupCount=2, encoding="utf-8"
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(ShortLines("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    paths.log_file.chmod(0o600)

@@ -266,7 +266,17 @@ def spec_for(key: str) -> Spec:
     try:
         return SPECS[key]
     except KeyError:
-        raise SettingError(f"unknown setting {key!r} (see 'config list')") from None
+        raise SettingError(f"unknown setting {_show(key)} (see 'config list')") from None
+
+
+SHOWN_LENGTH = 40
+
+
+def _show(value: object) -> str:
+    """A value as a message quotes it: its repr, cut to a short line, so that a
+    huge value in a settings file never floods a terminal or a log."""
+    shown = repr(value)
+    return shown if len(shown) <= SHOWN_LENGTH else shown[: SHOWN_LENGTH - 1] + "…"
 
 
 def parse(key: str, text: str) -> Value:
@@ -281,17 +291,17 @@ def parse(key: str, text: str) -> Value:
         elif lowered in _FALSE:
             value = False
         else:
-            raise SettingError(f"{key}: {text!r} is not true or false")
+            raise SettingError(f"{key}: {_show(text)} is not true or false")
     elif spec.kind is int:
         try:
             value = int(raw)
         except ValueError:
-            raise SettingError(f"{key}: {text!r} is not a whole number") from None
+            raise SettingError(f"{key}: {_show(text)} is not a whole number") from None
     elif spec.kind is float:
         try:
             value = float(raw)
         except ValueError:
-            raise SettingError(f"{key}: {text!r} is not a number") from None
+            raise SettingError(f"{key}: {_show(text)} is not a number") from None
     else:
         value = raw
     return validate(key, value)
@@ -302,29 +312,29 @@ def validate(key: str, value: Any) -> Value:
     spec = spec_for(key)
     if spec.kind is bool:
         if not isinstance(value, bool):
-            raise SettingError(f"{key}: {value!r} is not true or false")
+            raise SettingError(f"{key}: {_show(value)} is not true or false")
         return value
     if spec.kind is str:
         if not isinstance(value, str):
-            raise SettingError(f"{key}: {value!r} is not text")
+            raise SettingError(f"{key}: {_show(value)} is not text")
         if spec.choices and value not in spec.choices:
-            raise SettingError(f"{key}: {value!r} is not one of {spec.describe_range()}")
+            raise SettingError(f"{key}: {_show(value)} is not one of {spec.describe_range()}")
         if len(value) > MAX_TEXT_LENGTH or not value.isprintable() or value != value.strip():
-            raise SettingError(f"{key}: {value[:40]!r} is not a short line of plain text")
+            raise SettingError(f"{key}: {_show(value)} is not a short line of plain text")
         if spec.pattern and not re.fullmatch(spec.pattern, value):
-            raise SettingError(f"{key}: {value!r} is not {spec.pattern_help}")
+            raise SettingError(f"{key}: {_show(value)} is not {spec.pattern_help}")
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SettingError(f"{key}: {value!r} is not a number")
+        raise SettingError(f"{key}: {_show(value)} is not a number")
     number: int | float
     if spec.kind is int:
         if isinstance(value, float) and not value.is_integer():
-            raise SettingError(f"{key}: {value!r} is not a whole number")
+            raise SettingError(f"{key}: {_show(value)} is not a whole number")
         number = int(value)
     else:
         number = float(value)
         if not math.isfinite(number):
-            raise SettingError(f"{key}: {value!r} is not a finite number")
+            raise SettingError(f"{key}: {_show(value)} is not a finite number")
     assert spec.minimum is not None and spec.maximum is not None
     if not spec.minimum <= number <= spec.maximum:
         raise SettingError(f"{key}: {_fmt(number)} is out of range ({spec.describe_range()})")

@@ -19,6 +19,10 @@ from rls_companion.paths import write_private
 
 log = logging.getLogger(__name__)
 
+# Every setting together takes about 2 KB; a file far beyond that is not ours
+# to read (it is refused like a damaged one, and kept).
+MAX_FILE_BYTES = 64 * 1024
+
 
 class SettingsFile:
     def __init__(self, path: Path) -> None:
@@ -32,7 +36,7 @@ class SettingsFile:
         if not self.path.exists():
             return
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(_read(self.path))
             if not isinstance(data, dict):
                 raise ValueError("the file does not hold a JSON object")
             flat = _flatten(data)
@@ -49,11 +53,24 @@ class SettingsFile:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = self.path.with_name(f"{self.path.name}.bad-{stamp}")
         try:
+            kept = self._same_backup()
+            if kept is not None:  # the same bad file was kept before: once is enough
+                self.backup = kept
+                return
             write_private(backup, self.path.read_bytes())
         except OSError as error:
             log.warning("settings: could not keep a backup of the bad file: %s", error)
             return
         self.backup = backup
+
+    def _same_backup(self) -> Path | None:
+        size = self.path.stat().st_size
+        candidates = sorted(self.path.parent.glob(f"{self.path.name}.bad-*"), reverse=True)
+        same_size = [p for p in candidates if p.stat().st_size == size]
+        if not same_size:
+            return None
+        current = self.path.read_bytes()
+        return next((p for p in same_size if p.read_bytes() == current), None)
 
     @property
     def typed(self) -> Settings:
@@ -71,7 +88,7 @@ class SettingsFile:
         was reported (and the file backed up) when it was first read.
         """
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(_read(self.path))
         except (OSError, UnicodeDecodeError, ValueError):
             return
         if isinstance(data, dict):
@@ -99,6 +116,15 @@ class SettingsFile:
             nested.setdefault(section, {})[name] = value
         text = json.dumps(nested, indent=2, sort_keys=True) + "\n"
         write_private(self.path, text.encode("utf-8"))
+
+
+def _read(path: Path) -> str:
+    """The file's text, or ValueError for a file too large to be settings."""
+    with path.open("rb") as file:
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"it is larger than {MAX_FILE_BYTES // 1024} KiB")
+    return data.decode("utf-8")
 
 
 def _flatten(data: dict[str, Any]) -> dict[str, Any]:
