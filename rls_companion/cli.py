@@ -187,6 +187,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    except KeyboardInterrupt:  # Ctrl-C during a command: nothing was changed
+        print("rls-companion: interrupted", file=sys.stderr)
+        return 130
 
 
 def _command(args: argparse.Namespace, context: Context) -> int:
@@ -309,8 +312,8 @@ def _diary(args: argparse.Namespace, context: Context) -> int:
 
 
 def _import(args: argparse.Namespace, context: Context) -> int:
-    data = Path(args.file).read_bytes()
     try:
+        data = importer.read_file(Path(args.file))
         history = importer.parse_file(data, context.settings.typed.streak.rules())
         done = importer.import_file(context.db, history)
     except importer.ImportProblem as problem:

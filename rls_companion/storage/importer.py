@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import sqlite3
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeGuard, TypeVar
 
 from rls_companion.core import diary, evening
@@ -64,6 +67,8 @@ MAX_TIMESTAMP_LENGTH = 64
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _NIGHT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_CONFLICTS_SHOWN = 10
+# An export of ten years of nightly sessions, urges and diary is about 10 MB.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -238,6 +243,39 @@ def _add_sessions(db: sqlite3.Connection, records: Sequence[SessionRecord]) -> C
     return Counts(added, skipped)
 
 
+def read_file(path: Path) -> bytes:
+    """The bytes of an import file, read within bounded time and memory.
+
+    Only a regular file is read: a FIFO, a device (`/dev/zero`) or a folder is
+    refused at once (opened without blocking, so a FIFO without a writer
+    cannot hang), and so is a file over `MAX_FILE_BYTES`.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise ImportProblem("$", "not a regular file")
+    with os.fdopen(descriptor, "rb") as file:
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportProblem("$", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    return data
+
+
+def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in fields:
+            raise _RepeatedKey(key)
+        fields[key] = value
+    return fields
+
+
+class _RepeatedKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
 def _decode(data: bytes) -> Any:
     try:
         text = data.decode("utf-8-sig")
@@ -249,7 +287,11 @@ def _decode(data: bytes) -> Any:
             f"byte 0x{data[error.start]:02x})",
         ) from None
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_refuse_repeated_keys)
+    except _RepeatedKey as repeated:
+        raise ImportProblem(
+            "$", f"the key {_short(repeated.key)} appears twice in one object"
+        ) from None
     except json.JSONDecodeError as error:
         raise ImportProblem(
             "$", f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
