@@ -19,6 +19,7 @@ from rls_companion import __version__
 from rls_companion.context import Context, open_context
 from rls_companion.core import settings as schema
 from rls_companion.core import streaks
+from rls_companion.core.clock import fall_back_to_utc_if_unusable
 from rls_companion.core.describe import describe, describe_nights
 from rls_companion.core.session import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from rls_companion.paths import ENV_DATA_DIR, replace_private
@@ -154,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    zone_notice = fall_back_to_utc_if_unusable()
+    if zone_notice:
+        print(f"rls-companion: {zone_notice}", file=sys.stderr)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.minutes is not None and not args.start:
@@ -165,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from rls_companion.app import run
 
             context = open_context(args.data_dir, log_to_file=True)
+            if zone_notice:
+                context.notices.append(zone_notice)
             return run(context, start_minutes=args.minutes, start=args.start)
         context = open_context(args.data_dir)
         try:
@@ -237,6 +243,10 @@ def _config(args: argparse.Namespace, context: Context) -> int:
     return 0
 
 
+# Years an instant can have and still be placed in a night with any offset.
+AS_OF_YEARS = (1970, 9998)
+
+
 def _as_of(text: str | None) -> datetime:
     if text is None:
         return datetime.now().astimezone()
@@ -246,6 +256,10 @@ def _as_of(text: str | None) -> datetime:
         raise UsageError(f"--as-of: {text!r} is not an ISO 8601 timestamp") from None
     if instant.utcoffset() is None:
         raise UsageError(f"--as-of: {text!r} has no UTC offset (add one, e.g. +00:00 or -05:00)")
+    if not AS_OF_YEARS[0] <= instant.year <= AS_OF_YEARS[1]:
+        raise UsageError(
+            f"--as-of: {text!r} is out of range (years {AS_OF_YEARS[0]}–{AS_OF_YEARS[1]})"
+        )
     return instant
 
 
