@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -22,7 +23,7 @@ from rls_companion.core import streaks
 from rls_companion.core.clock import fall_back_to_utc_if_unusable
 from rls_companion.core.describe import describe, describe_nights
 from rls_companion.core.session import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
-from rls_companion.paths import ENV_DATA_DIR, replace_private
+from rls_companion.paths import ENV_DATA_DIR, write_user_file
 from rls_companion.storage import diary, export, importer, sessions
 from rls_companion.storage.db import DatabaseError
 
@@ -172,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if zone_notice:
                 context.notices.append(zone_notice)
             return run(context, start_minutes=args.minutes, start=args.start)
+        # SIGTERM unwinds like Ctrl-C, so a half-written export is removed.
+        signal.signal(signal.SIGTERM, _interrupt)
         context = open_context(args.data_dir)
         try:
             return _command(args, context)
@@ -196,6 +199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C during a command: nothing was changed
         print("rls-companion: interrupted", file=sys.stderr)
         return 130
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _command(args: argparse.Namespace, context: Context) -> int:
@@ -305,7 +312,7 @@ def _export(args: argparse.Namespace, context: Context) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    replace_private(Path(args.output), data)
+    write_user_file(Path(args.output), data)
     print(f"exported {len(records)} {_sessions(len(records))}{nights} to {args.output}")
     return 0
 

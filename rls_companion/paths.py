@@ -8,6 +8,7 @@ Folders are created only when something is written, with user-only access.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,31 @@ def write_private(path: Path, data: bytes) -> None:
     """Atomically replace `path` with `data`, readable by the user only."""
     ensure_private_dir(path.parent)
     replace_private(path, data)
+
+
+def write_user_file(path: Path, data: bytes) -> None:
+    """Write a file the user named (an export, a report) the way they meant it.
+
+    A symbolic link is followed and its target replaced, so the link stays a
+    link; a device or a pipe (`-o /dev/stdout`) is written into, never
+    replaced by a regular file; anything else is replaced atomically (mode
+    0600). Errors name the user's path, not a temporary file.
+    """
+    import stat
+
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+            if target.is_dir():
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+            with target.open("wb") as stream:
+                stream.write(data)
+            return
+        replace_private(target, data)
+    except OSError as error:
+        if error.filename == str(path):
+            raise
+        raise OSError(error.errno, error.strerror or str(error), str(path)) from error
 
 
 def replace_private(path: Path, data: bytes, mode: int = 0o600) -> None:
