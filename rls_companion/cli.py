@@ -51,6 +51,12 @@ def _night(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _folder(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("needs a folder (an empty name would mean the default)")
+    return text
+
+
 _DATA_DIR_HELP = f"keep all files (history, settings, logs) under DIR (also ${ENV_DATA_DIR})"
 
 
@@ -65,7 +71,11 @@ class _GlobalOptions:
         sub: argparse.ArgumentParser = self._actions.add_parser(name, **kwargs)
         # SUPPRESS: when absent here, the value given before the command stays.
         sub.add_argument(
-            "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=_DATA_DIR_HELP
+            "--data-dir",
+            metavar="DIR",
+            type=_folder,
+            default=argparse.SUPPRESS,
+            help=_DATA_DIR_HELP,
         )
         return sub
 
@@ -77,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Syndrome. With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"rls-companion {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help=_DATA_DIR_HELP)
+    parser.add_argument("--data-dir", metavar="DIR", type=_folder, help=_DATA_DIR_HELP)
     parser.add_argument(
         "--start", action="store_true", help="open the window and start tonight's session at once"
     )

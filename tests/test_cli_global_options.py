@@ -49,3 +49,15 @@ def test_doctor_takes_data_dir_after_the_command(
     assert cli.main(["doctor", "--data-dir", str(folder)]) == 0
     out = capsys.readouterr().out
     assert f"database: {folder / 'history.sqlite3'} (not created yet" in out
+
+
+@pytest.mark.parametrize("argv", [["--data-dir", "", "stats"], ["stats", "--data-dir", " "]])
+def test_an_empty_data_dir_is_refused_not_taken_for_the_default(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        "argument --data-dir: needs a folder (an empty name would mean the default)"
+    )

@@ -22,8 +22,9 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME_PATTERN = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
 TIME_HELP = "a time of day as HH:MM, 00:00–23:59"
 _DAY = "(?:" + "|".join(WEEKDAYS) + ")"
-DAYS_PATTERN = f"{_DAY}(?:,{_DAY})*"
-DAYS_HELP = "a comma-separated list of days from mon,tue,wed,thu,fri,sat,sun"
+# The lookahead refuses a day named twice ("mon,mon").
+DAYS_PATTERN = f"(?!.*\\b({'|'.join(WEEKDAYS)})\\b.*\\b\\1\\b){_DAY}(?:,{_DAY})*"
+DAYS_HELP = "a comma-separated list of days from mon,tue,wed,thu,fri,sat,sun, each once"
 
 # A reminder missed while the laptop slept is still worth showing if it wakes
 # soon after; later than this, the evening has moved on and it waits for the

@@ -197,6 +197,8 @@ SCHEMA: tuple[Spec, ...] = (
             "'auto' uses espeak-ng, mixed into the session's sound, where it is installed,"
             " then the system's engine; or a name listed by 'doctor'."
         ),
+        pattern=r".+",
+        pattern_help="a name: 'auto' or one listed by 'doctor'",
         applies_when=("speech.enabled", True),
     ),
     Spec(
@@ -258,6 +260,11 @@ SCHEMA: tuple[Spec, ...] = (
 SPECS: dict[str, Spec] = {spec.key: spec for spec in SCHEMA}
 
 MAX_TEXT_LENGTH = 100
+_WHOLE = r"[+-]?[0-9]+"
+# Infinities and NaN get through here to be refused as "not a finite number".
+_DECIMAL = (
+    r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|(?i:[+-]?(?:inf|infinity|nan))"
+)
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -293,15 +300,14 @@ def parse(key: str, text: str) -> Value:
         else:
             raise SettingError(f"{key}: {_show(text)} is not true or false")
     elif spec.kind is int:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise SettingError(f"{key}: {_show(text)} is not a whole number") from None
+        # Python would also read "٥٠" and "5_0" as 50; a setting takes plain digits.
+        if not re.fullmatch(_WHOLE, raw):
+            raise SettingError(f"{key}: {_show(text)} is not a whole number")
+        value = int(raw)
     elif spec.kind is float:
-        try:
-            value = float(raw)
-        except ValueError:
-            raise SettingError(f"{key}: {_show(text)} is not a number") from None
+        if not re.fullmatch(_DECIMAL, raw):
+            raise SettingError(f"{key}: {_show(text)} is not a number")
+        value = float(raw)
     else:
         value = raw
     return validate(key, value)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from rls_companion.core.cells import cell_text
 from rls_companion.core.diary import DiaryEntry
 from rls_companion.core.evening import NONE_TODAY, EveningLog
 from rls_companion.core.records import Outcome, SessionRecord
@@ -168,7 +169,7 @@ def sessions_csv(records: list[SessionRecord]) -> str:
         row = session_to_dict(record)
         writer.writerow(
             [
-                row["id"],
+                cell_text(row["id"]),
                 row["started_at"],
                 row["ended_at"] or "",
                 row["kind"],

@@ -56,6 +56,9 @@ from rls_companion.storage.export import (
 
 MAX_ID_LENGTH = 200
 MAX_SESSION_SECONDS = 86_400  # practice or plan longer than a day is not a session
+# Practice is counted on a steady clock and the ends are stamped on the wall
+# clock, whole seconds apart in an export: they may differ by this much.
+PRACTICE_SLACK_SECONDS = 5
 MIN_URGE_TARGET_SECONDS = 1
 MAX_URGE_TARGET_SECONDS = MAX_CEILING_SECONDS
 MAX_HELD_SECONDS = 3_600
@@ -340,6 +343,14 @@ def _session(item: object, path: str, seen: dict[str, int], index: int) -> Sessi
         0,
         MAX_SESSION_SECONDS,
     )
+    if ended_at is not None:
+        elapsed = (ended_at - started_at).total_seconds()
+        if practice > elapsed + PRACTICE_SLACK_SECONDS:
+            raise ImportProblem(
+                f"{path}.practice_seconds",
+                f"{_show(fields['practice_seconds'])} is longer than the session lasted "
+                f"({whole_seconds(elapsed)} s from started_at to ended_at)",
+            )
     completed = _flag(fields, "completed", path)
     interrupted = _flag(fields, "interrupted", path)
     if completed and interrupted:
@@ -560,6 +571,10 @@ def _id(value: object, path: str) -> str:
         raise ImportProblem(path, f"longer than {MAX_ID_LENGTH} characters")
     if _UNPRINTABLE.search(value):
         raise ImportProblem(path, f"{_short(value)} contains control characters")
+    if not value.isprintable():
+        raise ImportProblem(path, f"{_short(value)} contains characters that cannot be shown")
+    if value != value.strip():
+        raise ImportProblem(path, f"{_short(value)} has spaces at its start or end")
     return value
 
 

@@ -170,12 +170,15 @@ def test_reminder_times_refused_in_one_clear_line(text: str) -> None:
     assert "HH:MM" in message
 
 
-@pytest.mark.parametrize("text", ["mon", "sun,sat", "mon,tue,wed,thu,fri", "fri,fri"])
+@pytest.mark.parametrize("text", ["mon", "sun,sat", "mon,tue,wed,thu,fri"])
 def test_reminder_days_accepted(text: str) -> None:
     assert parse("reminder.days", text) == text
 
 
-@pytest.mark.parametrize("text", ["", "monday", "Mon", "mon,,tue", "mon,", "mon tue", "mon;tue"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "monday", "Mon", "mon,,tue", "mon,", "mon tue", "mon;tue", "fri,fri", "mon,sun,mon"],
+)
 def test_reminder_days_refused_in_one_clear_line(text: str) -> None:
     with pytest.raises(SettingError) as caught:
         parse("reminder.days", text)
@@ -191,6 +194,29 @@ def test_a_text_format_is_described_where_settings_are_listed() -> None:
 
 
 # --- parse --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("audio.volume", "٥٠"),  # Arabic-Indic digits: Python's int() reads 50
+        ("audio.volume", "5_0"),  # an underscore: int() reads 50
+        ("audio.volume", "５０"),  # full-width digits
+        ("breathing.breaths_per_minute", "٦"),
+        ("breathing.breaths_per_minute", "6_0"),
+    ],
+)
+def test_numbers_take_plain_digits_only(key: str, text: str) -> None:
+    with pytest.raises(SettingError) as caught:
+        parse(key, text)
+    one_clear_line(str(caught.value), key)
+    assert repr(text) in str(caught.value)
+
+
+def test_the_speech_engine_cannot_be_empty() -> None:
+    with pytest.raises(SettingError, match=r"speech\.engine: '' is not a name"):
+        parse("speech.engine", "")
+    assert parse("speech.engine", "espeak-ng") == "espeak-ng"
 
 
 @pytest.mark.parametrize("word", ["true", "TRUE", "Yes", "on", "1", "  true  "])
