@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -25,7 +26,7 @@ from rls_companion.core.describe import describe, describe_nights
 from rls_companion.core.session import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from rls_companion.paths import ENV_DATA_DIR, write_user_file
 from rls_companion.storage import diary, export, importer, sessions
-from rls_companion.storage.db import DatabaseError
+from rls_companion.storage.db import DatabaseError, explain
 
 
 class UsageError(Exception):
@@ -188,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         context = open_context(args.data_dir)
         try:
             return _command(args, context)
+        except sqlite3.Error as error:  # a full disk or a busy file while working
+            raise explain(error, context.paths.database) from error
         finally:
             # What opening the history had to do (a damaged file moved aside
             # and what was saved from it) is said on stderr, never silently.

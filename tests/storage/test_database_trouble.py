@@ -261,3 +261,45 @@ def test_the_command_line_says_what_happened_to_a_damaged_file(
     (line,) = captured.err.splitlines()
     assert line.startswith("rls-companion: The history file was damaged. It was kept as ")
     assert f"; {len(kept)} sessions could be read" in line
+
+
+IMPORT_ON_A_FULL_DISK = """
+import contextlib, io
+from rls_companion import cli
+data = disk / "data"
+os.environ["RLS_COMPANION_DATA_DIR"] = str(data)
+sessions = [
+    {"id": f"s{i}", "started_at": "2026-11-20T22:15:00-05:00", "practice_seconds": 60,
+     "ended_at": "2026-11-20T22:16:00-05:00"}
+    for i in range(3000)
+]
+export = disk / "export.json"
+export.write_text(json.dumps({"format": "rls-companion-history", "version": 1,
+                              "sessions": sessions}))
+assert cli.main(["history"]) == 0  # the history exists, empty
+fd = os.open(disk / "fill", os.O_WRONLY | os.O_CREAT, 0o600)
+try:
+    while os.write(fd, b"\\\\0" * 4096):
+        pass
+except OSError:
+    pass
+os.close(fd)
+err = io.StringIO()
+with contextlib.redirect_stderr(err):
+    result["code"] = cli.main(["import", str(export)])
+result["err"] = err.getvalue()
+(disk / "fill").unlink()
+check = sqlite3.connect(data / "history.sqlite3")
+result["sessions"] = check.execute("SELECT count(*) FROM sessions").fetchone()[0]
+check.close()
+"""
+
+
+@needs_mounts
+def test_an_import_that_fills_the_disk_is_one_line_and_adds_nothing(tmp_path: Path) -> None:
+    result = _in_small_disk(tmp_path, IMPORT_ON_A_FULL_DISK, size="1m")
+    assert result["code"] == 1, result
+    (line,) = str(result["err"]).splitlines()
+    assert line.startswith("rls-companion: The disk holding the history file ")
+    assert line.endswith(" is full. Nothing was changed; free some space and try again.")
+    assert result["sessions"] == 0
