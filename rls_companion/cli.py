@@ -25,7 +25,7 @@ from rls_companion.core.clock import fall_back_to_utc_if_unusable
 from rls_companion.core.describe import describe, describe_nights
 from rls_companion.core.session import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from rls_companion.paths import ENV_DATA_DIR, write_user_file
-from rls_companion.storage import diary, export, importer, sessions
+from rls_companion.storage import backups, diary, export, importer, sessions
 from rls_companion.storage.db import DatabaseError, explain
 
 
@@ -128,6 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
     nights.add_argument("--json", action="store_true", help="as one JSON object")
     nights.add_argument("--from", dest="first", type=_night, metavar="YYYY-MM-DD")
     nights.add_argument("--to", dest="last", type=_night, metavar="YYYY-MM-DD")
+
+    saved = commands.add_parser(
+        "backup",
+        help="list the daily copies of the history, or restore one",
+        description="The window copies the history once a day when it opens and keeps the "
+        "last seven copies. 'restore' puts one back; the current history is kept aside first.",
+    )
+    saved_commands = _GlobalOptions(
+        saved.add_subparsers(dest="backup_command", metavar="ACTION", required=True)
+    )
+    saved_commands.add_parser("list", help="the copies, newest first")
+    put_back = saved_commands.add_parser("restore", help="put a copy back in place")
+    put_back.add_argument("name", metavar="NAME", help="a name shown by 'backup list'")
 
     load = commands.add_parser("import", help="add the history of a JSON export")
     load.add_argument("file", metavar="FILE")
@@ -239,6 +252,8 @@ def _command(args: argparse.Namespace, context: Context) -> int:
         return _import(args, context)
     if args.command == "diary":
         return _diary(args, context)
+    if args.command == "backup":
+        return _backup(args, context)
     if args.command == "config":
         return _config(args, context)
     if args.command == "doctor":
@@ -342,6 +357,29 @@ def _diary(args: argparse.Namespace, context: Context) -> int:
         print(line)
     if not entries and not logs:
         print("No diary entries or evening logs yet.")
+    return 0
+
+
+def _backup(args: argparse.Namespace, context: Context) -> int:
+    database = context.paths.database
+    if args.backup_command == "list":
+        copies = backups.list_backups(database)
+        for copy in copies:
+            held = (
+                "cannot be read"
+                if copy.sessions is None
+                else _count(copy.sessions, "session", "sessions")
+            )
+            print(f"{copy.name}  {held}")
+        if not copies:
+            print("No backups yet: the window makes one each day it opens.")
+        return 0
+    context.close()  # the file is about to be replaced
+    try:
+        aside = backups.restore(database, args.name)
+    except backups.BackupError as error:
+        raise UsageError(str(error)) from None
+    print(f"restored {args.name}; the history before it was kept as {aside.name}")
     return 0
 
 
