@@ -265,6 +265,55 @@ class _Connection(QObject):
         self.deleteLater()
 
 
+class FolderLock:
+    """A lock file inside the data folder, held while this instance runs.
+
+    The socket name alone depends on the environment (`XDG_RUNTIME_DIR`), so
+    two launches with different environments would each find no socket and
+    open two windows on one history. The lock is on the folder itself: the
+    kernel holds it for the running process (and drops it if the process
+    dies), and the file names that process's socket, so a later launch knows
+    where to hand over whatever its own environment says.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self, socket_name: str) -> bool:
+        """Take the lock and record `socket_name`; False when another process holds it."""
+        import fcntl
+
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        self.record(socket_name)
+        return True
+
+    def record(self, socket_name: str) -> None:
+        """Write where this instance listens (a full path once it is known)."""
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            os.pwrite(self._fd, f"{socket_name}\n{os.getpid()}\n".encode(), 0)
+
+    def holder_socket(self) -> str | None:
+        """The socket name the holder recorded, if it can be read."""
+        try:
+            first = self.path.read_text(encoding="utf-8").split("\n", 1)[0]
+        except (OSError, UnicodeDecodeError):
+            return None
+        return first or None
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the lock
+            self._fd = None
+
+
 @dataclass
 class Claim:
     """The outcome of `claim`: either this process is the first (and has a
@@ -272,9 +321,15 @@ class Claim:
 
     server: InstanceServer | None
     handover: Handover
+    lock: FolderLock | None = None
 
 
-def claim(name: str, request: Request, parent: QObject | None = None) -> Claim:
+def claim(
+    name: str,
+    request: Request,
+    parent: QObject | None = None,
+    lock_file: Path | None = None,
+) -> Claim:
     """Become the instance for `name`, or hand `request` to the one that is.
 
     Connecting first makes the usual case (one already running) quick. When
@@ -282,6 +337,24 @@ def claim(name: str, request: Request, parent: QObject | None = None) -> Claim:
     can bind the name); a name that is taken yet unanswered is a stale socket
     from a crash, removed before listening again.
     """
+    if lock_file is not None and sys.platform != "win32":
+        lock = FolderLock(lock_file)
+        if not lock.acquire(name):
+            # Another process runs on this folder: hand over on the socket it
+            # recorded, and never open a second window on the same history.
+            outcome = hand_over(lock.holder_socket() or name, request)
+            return Claim(None, Handover.NO_ANSWER if outcome is Handover.NOBODY else outcome)
+        claimed = _claim_socket(name, request, parent)
+        if claimed.server is None:  # an instance from before the lock file existed
+            lock.release()
+        else:
+            claimed.lock = lock
+            lock.record(claimed.server.server.fullServerName() or name)
+        return claimed
+    return _claim_socket(name, request, parent)
+
+
+def _claim_socket(name: str, request: Request, parent: QObject | None) -> Claim:
     first = hand_over(name, request)
     if first is not Handover.NOBODY:
         return Claim(None, first)

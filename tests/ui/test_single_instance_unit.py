@@ -310,3 +310,85 @@ def test_claim_makes_the_first_instance_when_there_is_none(
     finally:
         outcome.server.close()
         outcome.server.deleteLater()
+
+
+# --- the lock inside the data folder --------------------------------------------------------------
+
+
+LOCK_HOLDER = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+os.write(fd, (sys.argv[2] + "\\n" + str(os.getpid()) + "\\n").encode())
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+class LockHolder:
+    """Another process running on the data folder: holds its lock, which names `socket`."""
+
+    def __init__(self, lock_file: Path, socket: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", LOCK_HOLDER, str(lock_file), socket],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        assert self.proc.stdout.readline() == "ready\n"
+
+    def close(self) -> None:
+        self.proc.communicate("", timeout=10)
+
+
+def test_a_launch_from_another_environment_hands_over_to_the_folder_holder(
+    runtime: Path, tmp_path: Path, qtbot: QtBot
+) -> None:
+    # The running instance listens where its own runtime folder put it; this
+    # launch's environment gives another name, which nobody listens on.
+    theirs = str(tmp_path / "their-socket")
+    fake = FakeInstance(theirs, "ok")
+    holder = LockHolder(tmp_path / "instance.lock", theirs)
+    try:
+        claimed = claim(
+            server_name(tmp_path / "data"),
+            Request(start=True),
+            lock_file=tmp_path / "instance.lock",
+        )
+    finally:
+        holder.close()
+        heard = fake.close()
+    assert (claimed.server, claimed.handover) == (None, Handover.DONE)
+    assert heard == ["start\n"]
+
+
+def test_a_held_folder_whose_instance_cannot_be_reached_opens_no_second_window(
+    runtime: Path, tmp_path: Path, qtbot: QtBot
+) -> None:
+    holder = LockHolder(tmp_path / "instance.lock", str(tmp_path / "nobody-listens"))
+    try:
+        claimed = claim(server_name(tmp_path), Request(), lock_file=tmp_path / "instance.lock")
+    finally:
+        holder.close()
+    assert (claimed.server, claimed.handover) == (None, Handover.NO_ANSWER)
+
+
+def test_the_first_instance_holds_the_lock_and_names_its_socket(
+    runtime: Path, tmp_path: Path, qtbot: QtBot
+) -> None:
+    lock_file = tmp_path / "instance.lock"
+    name = server_name(tmp_path)
+    claimed = claim(name, Request(), lock_file=lock_file)
+    try:
+        assert claimed.server is not None and claimed.lock is not None
+        assert lock_file.read_text() == f"{name}\n{os.getpid()}\n"
+        assert oct(lock_file.stat().st_mode & 0o777) == "0o600"
+        assert not single_instance.FolderLock(lock_file).acquire("x")
+    finally:
+        claimed.lock.release()  # type: ignore[union-attr]
+        claimed.server.close()  # type: ignore[union-attr]
+        claimed.server.deleteLater()  # type: ignore[union-attr]
+    again = single_instance.FolderLock(lock_file)
+    assert again.acquire("next")
+    again.release()
