@@ -77,6 +77,11 @@ def is_damage(error: sqlite3.Error) -> bool:
     return isinstance(error, _Damaged) or _code(error) in _DAMAGE_CODES
 
 
+def classify(error: sqlite3.Error | OSError, path: Path) -> Problem:
+    """What kind of trouble `error` means for the history at `path` (not damage)."""
+    return explain(error, path).problem
+
+
 def explain(error: sqlite3.Error | OSError, path: Path) -> DatabaseError:
     """One line for a history file that cannot be used for a reason other than damage."""
     if isinstance(error, OSError):

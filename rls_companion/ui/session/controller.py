@@ -24,7 +24,7 @@ from rls_companion.core.heartbeat import Heartbeat
 from rls_companion.core.rate import SAMPLE_RATE
 from rls_companion.core.records import Outcome, SessionRecord, SessionState, UrgeRecord
 from rls_companion.core.session import Kind, RunState, SessionRun, build_timeline
-from rls_companion.storage import sessions
+from rls_companion.storage.db import Problem
 from rls_companion.storage.recorder import CHECKPOINT_SECONDS, SessionRecorder
 
 if TYPE_CHECKING:  # numpy is loaded only once a session makes sound
@@ -38,6 +38,18 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_MS = 500
 SOUND_TAIL_MS = 1500
+SAVE_RETRY_MS = 10_000
+CANNOT_SAVE = {
+    Problem.FULL: "Can't save right now: the disk is full. This session is kept and will be "
+    "saved when space is free.",
+    Problem.BUSY: "Can't save right now: another program is using the history file. This "
+    "session is kept and will be saved as soon as it can be.",
+}
+CANNOT_SAVE_OTHERWISE = (
+    "Can't save right now: the history file cannot be written. This session is kept and "
+    "will be saved as soon as it can be."
+)
+SAVED_AGAIN = "Saved: everything from this session is in your history."
 # Long enough for the buffered audio (0.5 s) to play out and the sound to ramp down (0.4 s).
 FADE_OUT_MS = 1100
 
@@ -97,7 +109,14 @@ class SessionController(QObject):
         self.clock = clock
         self.run: SessionRun | None = None
         self.plan: BreathPlan | None = None
-        self.recorder = SessionRecorder(context.db, context.paths.run_dir)
+        self.recorder = SessionRecorder(
+            context.db, context.paths.run_dir, on_trouble=self._cannot_save
+        )
+        # Writes kept in memory (a full disk) are tried again this often
+        # after the session, until they are saved.
+        self._retry_saving = QTimer(self)
+        self._retry_saving.setInterval(SAVE_RETRY_MS)
+        self._retry_saving.timeout.connect(self.flush_saves)
         self._sink: Sink | None = None
         self._mixer: SessionMixer | None = None
         # A sink may render on its own thread (simpleaudio): the mixer and the
@@ -159,9 +178,8 @@ class SessionController(QObject):
 
     def rate_after(self, rating: int) -> None:
         """The optional 0–10 after the session, given on the end card."""
-        record = self.recorder.last_session_id
-        if record is not None:
-            sessions.set_rating_after(self.context.db, record, rating)
+        self.recorder.set_rating_after(rating)
+        self._keep_trying()
 
     def toggle_pause(self) -> None:
         if self.run is not None and self.run.active:
@@ -326,6 +344,23 @@ class SessionController(QObject):
             with self._sound_lock:
                 self._mixer.cancel(handle)
 
+    def _cannot_save(self, problem: Problem) -> None:
+        self.notice.emit(CANNOT_SAVE.get(problem, CANNOT_SAVE_OTHERWISE))
+
+    def flush_saves(self) -> bool:
+        """Try again to write what is waiting; True when everything is saved."""
+        troubled = self.recorder.trouble is not None
+        saved = self.recorder.flush()
+        if saved:
+            self._retry_saving.stop()
+            if troubled:
+                self.notice.emit(SAVED_AGAIN)
+        return saved
+
+    def _keep_trying(self) -> None:
+        if self.recorder.waiting and not self._retry_saving.isActive():
+            self._retry_saving.start()
+
     def _save_checkpoint(self) -> None:
         if self.run is not None:
             self.recorder.checkpoint(self.run.practice_seconds(), self.clock.now())
@@ -365,6 +400,7 @@ class SessionController(QObject):
                 run.stop()
         self._heartbeat.stop()
         self.recorder.end(state, run.practice_seconds(), self.clock.now())
+        self._keep_trying()
         log.info("session ended: %s after %.1f s of practice", state.value, run.practice_seconds())
         self._sound_tail.start()
         self.ended.emit(SessionEnd(state, run.timeline.kind, run.practice_seconds()))
