@@ -3,6 +3,10 @@
 Painted in one pass with QPainter (a few hundred cells, no child widgets). It
 shows as many recent weeks as fit its width, never fewer than 26; the cells
 shrink a little on a narrow window rather than dropping weeks.
+
+A click on a night with practice shows its sessions; the context menu of any
+night before tonight also offers that night's sleep diary, so a night can be
+filled in or corrected later.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from datetime import date
 
 from PySide6.QtCore import QEvent, QLocale, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QFont,
     QHelpEvent,
     QMouseEvent,
@@ -20,7 +25,7 @@ from PySide6.QtGui import (
     QPen,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
 from rls_companion.core.history_summary import MIN_CALENDAR_WEEKS, Night, NightState
 from rls_companion.ui.theme import Theme
@@ -49,6 +54,7 @@ def count_words(count: int, one: str, many: str) -> str:
 
 class NightCalendar(QWidget):
     night_chosen = Signal(object)  # the date of a night with practice that was clicked
+    diary_chosen = Signal(object)  # the date of a past night whose sleep diary was asked for
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -246,6 +252,33 @@ class NightCalendar(QWidget):
             event.accept()
             return
         super().mousePressEvent(event)
+
+    def night_menu(self, night: Night) -> QMenu | None:
+        """What can be done with a night: its sessions, and its sleep diary once it
+        is over. None for tonight without practice (nothing to offer yet)."""
+        menu = QMenu(self)
+        if night.seconds > 0:
+            menu.addAction("Show sessions").triggered.connect(
+                lambda: self.night_chosen.emit(night.night)
+            )
+        if self.tonight is not None and night.night < self.tonight:
+            menu.addAction(f"Sleep diary for {night.night:%a %d %b}…").triggered.connect(
+                lambda: self.diary_chosen.emit(night.night)
+            )
+        if menu.isEmpty():
+            menu.deleteLater()
+            return None
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        night = self.night_at(event.pos())
+        menu = None if night is None else self.night_menu(night)
+        if menu is None:
+            super().contextMenuEvent(event)
+            return
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(event.globalPos())
+        event.accept()
 
     # -- tooltips ------------------------------------------------------------------
     def event(self, event: QEvent) -> bool:

@@ -8,7 +8,14 @@ sessions a page at a time. Every figure comes from `core.history_summary`,
 which takes its rules from `core.streaks`. Charts are built the first time
 there is something to chart, so QtCharts is never loaded at start-up. The
 urge chart reads only recent nights' urges, also only when the database
-changed, and is left out while the urge timer is off.
+changed, and is left out while the urge timer is off. The sleep diary and the
+evening log are read the same way, for the same nights, and shown in a card
+between the practice charts and the urges (`sleep_card`).
+
+Filling in the diary and writing a report are the window's to do: History
+only asks, with `diary_requested` (the night whose morning check-in to open:
+last night from the card's button, any past night from the calendar's
+menu) and `report_requested`.
 """
 
 from __future__ import annotations
@@ -35,10 +42,13 @@ from PySide6.QtWidgets import (
 from rls_companion.context import Context
 from rls_companion.core.clock import Clock
 from rls_companion.core.describe import when
+from rls_companion.core.diary import DiaryEntry
+from rls_companion.core.diary_summary import summarise_diary
+from rls_companion.core.evening import EveningLog
 from rls_companion.core.history_summary import Night, summarise
 from rls_companion.core.records import SessionBrief, SessionRecord, brief
 from rls_companion.core.streaks import StreakRules, night_of
-from rls_companion.storage import sessions, urge_history
+from rls_companion.storage import diary, sessions, urge_history
 from rls_companion.ui.history import export as history_export
 from rls_companion.ui.history.delete import ask_to_delete
 from rls_companion.ui.history.empty import EmptyHistory
@@ -52,6 +62,7 @@ from rls_companion.ui.widgets.rows import centred_row
 
 if TYPE_CHECKING:
     from rls_companion.ui.history.charts import HistoryCharts
+    from rls_companion.ui.history.sleep_card import SleepCard
     from rls_companion.ui.history.urge_chart import UrgeChart
 
 CONTENT_MAX_WIDTH = 1100
@@ -84,8 +95,19 @@ class _UrgesRead(NamedTuple):
     nights: list[urge_history.UrgeNight]
 
 
+class _DiaryRead(NamedTuple):
+    """The diary entries and evening logs last read, and what for (history
+    version, first and last night shown)."""
+
+    wanted: tuple[object, ...]
+    entries: list[DiaryEntry]
+    logs: list[EveningLog]
+
+
 class HistoryView(QWidget):
     start_requested = Signal()
+    diary_requested = Signal(object)  # a date: open the morning check-in of that night
+    report_requested = Signal()  # open the report for a clinician
 
     def __init__(
         self, context: Context, clock: Clock, theme: Theme, parent: QWidget | None = None
@@ -100,6 +122,8 @@ class HistoryView(QWidget):
         self.charts: HistoryCharts | None = None
         self.urge_chart: UrgeChart | None = None
         self._urges: _UrgesRead | None = None
+        self.sleep_card: SleepCard | None = None
+        self._diary: _DiaryRead | None = None
         self._stale = True
         self._version: tuple[int, int] | None = None  # of the database when last read
         self._listed: tuple[int, int] | None = None  # version the list shows
@@ -117,6 +141,12 @@ class HistoryView(QWidget):
         top.addStretch(1)
         top.addWidget(self.status)
         top.addSpacing(12)
+        self.report_button = QPushButton("Report for my clinician…", self)
+        self.report_button.setProperty("role", "quiet")
+        self.report_button.setAccessibleName("Make a report of recent nights for a clinician")
+        self.report_button.clicked.connect(self.report_requested)
+        top.addWidget(self.report_button)
+        top.addSpacing(8)
         top.addWidget(self.export_button)
 
         self.empty = EmptyHistory(self)
@@ -129,6 +159,7 @@ class HistoryView(QWidget):
         self.nights_card.body.addWidget(section("NIGHTS", self.nights_card))
         self.calendar = NightCalendar(theme, self.nights_card)
         self.calendar.night_chosen.connect(self.show_night)
+        self.calendar.diary_chosen.connect(self.diary_requested)
         self.nights_card.body.addSpacing(6)
         self.nights_card.body.addWidget(self.calendar)
         self.delete_button = QPushButton("Delete session…", page)
@@ -187,6 +218,7 @@ class HistoryView(QWidget):
         self.outer.addSpacing(8)
         self.outer.addWidget(self.undo_bar)
         for first, second in (
+            (self.report_button, self.export_button),
             (self.export_button, self.list),
             (self.list, self.delete_button),
             (self.delete_button, self.more_button),
@@ -272,6 +304,7 @@ class HistoryView(QWidget):
         self.empty.setVisible(not has_any)
         self.scroller.setVisible(has_any)
         self.export_button.setVisible(has_any)
+        self.report_button.setVisible(has_any)
         if not has_any:
             return
         rules = self.rules()
@@ -283,6 +316,7 @@ class HistoryView(QWidget):
             summary.calendar, summary.tonight, rules.min_practice_minutes, starts_on
         )
         self._charts().show_summary(summary, rules.min_practice_minutes)
+        self._show_diary(summary.recent)
         self._show_urges(summary.recent, rules)
         if list_too:
             self._list(records, keep_shown)
@@ -324,9 +358,31 @@ class HistoryView(QWidget):
             from rls_companion.ui.history.urge_chart import UrgeChart
 
             self.urge_chart = UrgeChart(self.theme, self.page)
-            self.column.insertWidget(self.column.indexOf(self._charts()) + 1, self.urge_chart)
+            above = self.sleep_card if self.sleep_card is not None else self._charts()
+            self.column.insertWidget(self.column.indexOf(above) + 1, self.urge_chart)
         self.urge_chart.show_nights(nights, self._urges.nights)
         self.urge_chart.show()
+
+    def _show_diary(self, nights: tuple[Night, ...]) -> None:
+        """The sleep card, its entries read again only when the history or the
+        nights shown changed."""
+        first, last = nights[0].night, nights[-1].night
+        wanted = (self._version, first, last)
+        if self._diary is None or self._diary.wanted != wanted:
+            self._diary = _DiaryRead(
+                wanted,
+                diary.list_diary(self.context.db, first, last),
+                diary.list_evening(self.context.db, first, last),
+            )
+        if self.sleep_card is None:
+            from rls_companion.ui.history.sleep_card import SleepCard
+
+            self.sleep_card = SleepCard(self.theme, self.page)
+            self.sleep_card.diary_requested.connect(self.diary_requested)
+            self.column.insertWidget(self.column.indexOf(self._charts()) + 1, self.sleep_card)
+            self.sleep_card.show()  # now, not at the next turn of the event loop
+        summary = summarise_diary(self._diary.entries, self._diary.logs, first, last)
+        self.sleep_card.show_diary(nights, summary)
 
     def show_night(self, night: date) -> None:
         """Select the latest session of a night in the list (the others of that
@@ -444,3 +500,5 @@ class HistoryView(QWidget):
             self.charts.set_theme(theme)
         if self.urge_chart is not None:
             self.urge_chart.set_theme(theme)
+        if self.sleep_card is not None:
+            self.sleep_card.set_theme(theme)
