@@ -485,8 +485,13 @@ def test_export_json_is_the_history_document(
 ) -> None:
     store(context, hand_worked())
     view = open_history(window)
-    target = tmp_path / "out" / "history.json"
+    folder = tmp_path / "Documents"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    target = folder / "history.json"
     view.export_to(target, "json")
+    # The person's own folder keeps its mode; only the file is private.
+    assert folder.stat().st_mode & 0o777 == 0o755
     text = target.read_text(encoding="utf-8")
     oldest_first = sessions.list_sessions(context.db, newest_first=False)
     assert json.loads(text) == export.history_document(oldest_first)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from rls_companion.paths import write_private
+from rls_companion.paths import write_user_file
 from rls_companion.storage import diary, export, sessions
 
 FORMATS = {"json": "JSON (*.json)", "csv": "CSV for spreadsheets (*.csv)"}
@@ -42,5 +42,5 @@ def export_bytes(db: sqlite3.Connection, fmt: str) -> tuple[bytes, int]:
 def export_to(db: sqlite3.Connection, path: Path, fmt: str) -> int:
     """Write the history to `path`; returns how many sessions were written."""
     data, count = export_bytes(db, fmt)
-    write_private(path, data)
+    write_user_file(path, data)
     return count
