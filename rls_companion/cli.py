@@ -129,6 +129,23 @@ def build_parser() -> argparse.ArgumentParser:
     nights.add_argument("--from", dest="first", type=_night, metavar="YYYY-MM-DD")
     nights.add_argument("--to", dest="last", type=_night, metavar="YYYY-MM-DD")
 
+    report = commands.add_parser(
+        "report",
+        help="write a report of recent nights for a clinician (PDF or CSV)",
+        description="Write a two-page PDF of the sleep diary, evening log and practice of a "
+        "period of nights (by default the last 14 completed nights), or a CSV with one row "
+        "per night. The figures come from your own entries.",
+    )
+    report.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="first night")
+    report.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last night")
+    report.add_argument(
+        "--format", choices=("pdf", "csv"), default="pdf", help="file format (default: pdf)"
+    )
+    report.add_argument("--name", metavar="TEXT", default="", help="a name to print on the PDF")
+    report.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="where to write ('-' for stdout)"
+    )
+
     saved = commands.add_parser(
         "backup",
         help="list the daily copies of the history, or restore one",
@@ -252,6 +269,8 @@ def _command(args: argparse.Namespace, context: Context) -> int:
         return _import(args, context)
     if args.command == "diary":
         return _diary(args, context)
+    if args.command == "report":
+        return _report(args, context)
     if args.command == "backup":
         return _backup(args, context)
     if args.command == "config":
@@ -357,6 +376,58 @@ def _diary(args: argparse.Namespace, context: Context) -> int:
         print(line)
     if not entries and not logs:
         print("No diary entries or evening logs yet.")
+    return 0
+
+
+MAX_NAME_LENGTH = 80
+
+
+def _report_night(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        night = date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None
+    if not AS_OF_YEARS[0] <= night.year <= AS_OF_YEARS[1]:
+        raise UsageError(
+            f"{option}: {text!r} is out of range (years {AS_OF_YEARS[0]}–{AS_OF_YEARS[1]})"
+        )
+    return night
+
+
+def _report(args: argparse.Namespace, context: Context) -> int:
+    first = _report_night("--from", args.first)
+    last = _report_night("--to", args.last)
+    if first and last and first > last:
+        raise UsageError(f"--from {first} is after --to {last}")
+    name = args.name.strip()
+    if len(name) > MAX_NAME_LENGTH or not name.isprintable():
+        raise UsageError(f"--name: must be one line of at most {MAX_NAME_LENGTH} characters")
+    if not args.output:
+        raise UsageError("-o: needs a file name ('-' for stdout)")
+    from rls_companion.core.report import csv_text
+    from rls_companion.report import gather
+
+    now = datetime.now().astimezone()
+    data = gather.build(context.db, context.settings.typed, first, last, now)
+    if args.format == "csv":
+        payload = csv_text(data).encode("utf-8")
+    else:
+        from rls_companion.report.pdf import render_pdf
+        from rls_companion.report.qt_app import painting_application
+
+        with painting_application():
+            payload = render_pdf(data, name)
+    if args.output == "-":
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return 0
+    write_user_file(Path(args.output), payload)
+    print(
+        f"wrote report for {data.first}–{data.last} "
+        f"({_nights(data.nights_logged)} logged) to {args.output}"
+    )
     return 0
 
 
