@@ -62,6 +62,7 @@ def run(context: Context, out: TextIO | None = None) -> int:
             ),
         ),
         ("Files", lambda: file_findings(context)),
+        ("Power", lambda: [keep_awake_finding()]),
         ("App files", app_file_findings),
     ]
     print(f"RLS Companion {__version__}", file=stream)
@@ -248,6 +249,26 @@ def _voice_finding(name: str, engine: object, chosen_voice: str) -> Finding:
         Verdict.OK,
         f"engine {name}",
         f"reads the guidance with {choice.voice.name!r} ({choice.voice.locale}): {choice.reason}",
+    )
+
+
+# -- power ------------------------------------------------------------------------
+def keep_awake_finding() -> Finding:
+    """Whether a session can keep the computer from suspending on idle. Only
+    asks the services whether they are there: no lock is taken."""
+    from rls_companion.ui.shell import sleep_inhibitor
+
+    found = sleep_inhibitor.availability()
+    if not found.mechanisms:
+        return Finding(
+            Verdict.NOT_AVAILABLE,
+            "keep awake",
+            f"{found.text}; the computer may suspend on idle during a session",
+        )
+    return Finding(
+        Verdict.OK,
+        "keep awake",
+        f"a session holds off idle suspend through {found.text}; the screen may still blank",
     )
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,3 +150,59 @@ def test_speech_engines_are_listed_without_the_test_engine(
     assert speech  # at least the conclusion about speech.enabled
     assert not any("engine mock" in line for line in speech)
     assert any("speech.enabled" in line or "engine " in line for line in speech)
+
+
+NOWHERE = "unix:path=/nonexistent/rls-companion-test-bus"
+
+
+def test_keeping_awake_is_not_available_without_d_bus(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", NOWHERE)
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", NOWHERE)
+    _code, lines, err = _doctor(tmp_path / "data", capsys)
+    assert err == ""
+    assert _line(lines, "keep awake") == (
+        "  NOT AVAILABLE  keep awake: no D-Bus session or system bus; "
+        "the computer may suspend on idle during a session"
+    )
+
+
+@pytest.mark.skipif(shutil.which("dbus-daemon") is None, reason="needs dbus-daemon")
+def test_keeping_awake_names_the_power_manager_that_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A private session bus with the stand-in power manager of the
+    # sleep-inhibitor tests; no system bus.
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    stand_in = None
+    try:
+        assert bus.stdout is not None
+        address = bus.stdout.readline().strip()
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+        monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", NOWHERE)
+        script = Path(__file__).parent / "ui" / "test_sleep_inhibitor.py"
+        stand_in = subprocess.Popen(
+            [sys.executable, str(script), "power-manager"],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+        assert stand_in.stdout is not None
+        assert stand_in.stdout.readline().strip() == "ready"
+        _code, lines, _err = _doctor(tmp_path / "data", capsys)
+        assert _line(lines, "keep awake") == (
+            "  OK             keep awake: a session holds off idle suspend through "
+            "the power manager; the screen may still blank"
+        )
+    finally:
+        for process in (stand_in, bus):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=10)
+                if process.stdout is not None:
+                    process.stdout.close()
