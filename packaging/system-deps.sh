@@ -42,7 +42,7 @@ runtime_pkgs=(
 test_pkgs=(
     xvfb xauth pulseaudio pulseaudio-utils libasound2-dev libasound2-plugins
     gcc libc6-dev imagemagick xdotool x11-utils trayer desktop-file-utils appstream poppler-utils
-    speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
+    speech-dispatcher speech-dispatcher-espeak-ng espeak-ng dbus-daemon systemd
 )
 
 # PyInstaller reads and strips libraries with binutils (patchelf removes a

@@ -14,11 +14,14 @@ the way they happened.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 
+from rls_companion.core.diary import EVENING_FROM, local_instant
 from rls_companion.core.records import RATING_MAX, RATING_MIN
+from rls_companion.core.reminder import TIME_HELP, parse_time
 from rls_companion.core.streaks import StreakRules, night_of
 
 
@@ -55,6 +58,10 @@ NONE_TODAY = "none_today"
 MAX_LABEL_LENGTH = 40
 MAX_NOTE_LENGTH = 500
 MINUTES_PER_DAY = 24 * 60
+
+# The person's own trigger labels are offered again while they were used in
+# one of this many nights, up to and including the night being logged.
+LABEL_MEMORY_NIGHTS = 90
 
 DEFAULT_RULES = StreakRules()
 
@@ -153,3 +160,65 @@ def onset_minutes(log: EveningLog) -> int | None:
         return None
     days = (started.date() - log.night).days
     return days * MINUTES_PER_DAY + started.hour * 60 + started.minute
+
+
+def label_nights(night: date) -> tuple[date, date]:
+    """The first and last night whose logs lend their labels to `night`'s form."""
+    return night - timedelta(days=LABEL_MEMORY_NIGHTS - 1), night
+
+
+def offered_labels(logs: Iterable[EveningLog], night: date) -> tuple[str, ...]:
+    """The trigger labels a form for `night` offers: the defaults in their
+    order, then every other label used in the logs of `label_nights(night)`,
+    in the order first used (oldest night first; within a night, as kept).
+
+    The person's own labels need no setting of their own: a label stays on
+    the list while it was used within the last `LABEL_MEMORY_NIGHTS` nights,
+    and quietly leaves it after that.
+    """
+    first, last = label_nights(night)
+    offered = list(DEFAULT_TRIGGERS)
+    for log in sorted(logs, key=lambda kept: kept.night):
+        if not first <= log.night <= last:
+            continue
+        for label in log.triggers:
+            if label not in offered:
+                offered.append(label)
+    return tuple(offered)
+
+
+def started_instant(
+    night: date, wall: time, tz: tzinfo | None = None, rules: StreakRules = DEFAULT_RULES
+) -> datetime:
+    """A form's "when did the sensations start today" as an instant of `night`.
+
+    Unlike the morning check-in, whose evening begins at noon, the day of an
+    evening log begins at the rollover: with the default 06:00, a start at
+    09:00 is that morning (sensations starting early in the day are worth
+    keeping) and one at 01:15 is the morning after. `tz` is a zone with its
+    rules (a `zoneinfo.ZoneInfo`), placed as `local_instant` places the
+    diary's times; None means the computer's own zone. The result has the
+    fixed UTC offset in force at that instant.
+    """
+    day = night if wall.hour >= rules.rollover_hour else night + timedelta(days=1)
+    if tz is None:
+        local = datetime.combine(day, wall.replace(tzinfo=None)).astimezone()
+        offset = local.utcoffset()
+        return local if offset is None else local.astimezone(timezone(offset))
+    # `local_instant` puts noon and later on the date it is given, earlier times on the next.
+    return local_instant(day if wall >= EVENING_FROM else day - timedelta(days=1), wall, tz)
+
+
+def started_from_text(
+    night: date, text: str, tz: tzinfo | None = None, rules: StreakRules = DEFAULT_RULES
+) -> datetime | None:
+    """The start time typed into a form (HH:MM), as `started_instant` places
+    it; None when the field is blank; `EveningError` when it is not a time."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        wall = parse_time(text)
+    except ValueError:
+        raise EveningError("symptoms_started_at", f"must be {TIME_HELP}") from None
+    return started_instant(night, wall, tz, rules)

@@ -8,6 +8,7 @@ minimized it does not repaint at all.
 
 from __future__ import annotations
 
+from datetime import date, tzinfo
 from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt, QTimer, Signal
@@ -16,14 +17,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedLayout,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from rls_companion.core.evening import DEFAULT_RULES, EveningLog
 from rls_companion.core.records import SessionState
 from rls_companion.core.session import KIND_TITLES, Kind
+from rls_companion.core.streaks import StreakRules
 from rls_companion.core.urge import SAFETY_LINE
 from rls_companion.ui.session.controller import SessionController, SessionEnd
 from rls_companion.ui.session.guide import GuideController
@@ -31,6 +35,11 @@ from rls_companion.ui.session.orb import Frame, clock_text, frame_keys, orb_geom
 from rls_companion.ui.session.urge_controller import UrgeController
 from rls_companion.ui.session.urge_panel import UrgeControls, ending_words
 from rls_companion.ui.theme import Theme
+from rls_companion.ui.widgets.evening_log import (
+    EveningLogDisclosure,
+    bring_into_view,
+    stacked_question,
+)
 from rls_companion.ui.widgets.rating_row import RatingRow
 from rls_companion.ui.widgets.rows import centred_row
 
@@ -74,6 +83,7 @@ class OrbCanvas(QWidget):
 
 class SessionView(QWidget):
     back_requested = Signal()
+    evening_saved = Signal(object)  # an EveningLog from the end card, for the caller to keep
 
     def __init__(
         self,
@@ -168,8 +178,10 @@ class SessionView(QWidget):
         guide.caption_changed.connect(lambda _text: self.canvas.update())
 
     def _build_end_card(self) -> QWidget:
+        # The end card scrolls only when the evening log is open on a small window.
         card = QWidget(self)
         layout = QVBoxLayout(card)
+        layout.setContentsMargins(48, 24, 48, 24)
         layout.addStretch(2)
         self.end_title = QLabel("Rest well", card)
         self.end_title.setProperty("role", "title")
@@ -185,15 +197,50 @@ class SessionView(QWidget):
         self.after_rating = RatingRow("Leg sensations now, 0–10 (optional):", card)
         self.after_rating.rated.connect(self.controller.rate_after)
         rating_row = centred_row(self.after_rating)
+        rating_question = self._rating_question = stacked_question(self.after_rating, card)
+        self.evening = EveningLogDisclosure(card)
+        self.evening.saved.connect(self.evening_saved)
+        self.evening.expanded_changed.connect(self._evening_expanded)
         layout.addWidget(self.end_title)
         layout.addSpacing(12)
         layout.addWidget(self.end_detail)
         layout.addSpacing(28)
+        layout.addWidget(rating_question)
+        layout.addSpacing(6)
         layout.addLayout(rating_row)
-        layout.addSpacing(28)
+        layout.addSpacing(10)
+        layout.addWidget(self.evening)
+        layout.addSpacing(18)
         layout.addLayout(row)
         layout.addStretch(3)
-        return card
+        self.end_scroller = QScrollArea(self)
+        self.end_scroller.setWidgetResizable(True)
+        self.end_scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.end_scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.end_scroller.setWidget(card)
+        return self.end_scroller
+
+    def show_evening(
+        self,
+        night: date,
+        log: EveningLog | None,
+        labels: tuple[str, ...],
+        rating: int | None = None,
+        tz: tzinfo | None = None,
+        rules: StreakRules = DEFAULT_RULES,
+    ) -> None:
+        """Fill the end card's evening log with `night`'s kept log (None:
+        empty) and `labels` on offer; `rating` is the session's rating before,
+        the bedtime rating saved with it (None keeps the log's own)."""
+        self.evening.load(night, log, labels, rating, tz, rules)
+
+    def _evening_expanded(self, expanded: bool) -> None:
+        if expanded:  # once the card has grown: bring the form into view
+            QTimer.singleShot(0, self, self._scroll_to_evening)
+
+    def _scroll_to_evening(self) -> None:
+        landings = (self.end_title, self.end_detail, self._rating_question)
+        bring_into_view(self.end_scroller, self.evening, landings)
 
     # -- what to draw ----------------------------------------------------
     def current_frame(self, ahead: float = 0.0) -> Frame | None:
@@ -339,6 +386,7 @@ class SessionView(QWidget):
         self.notice_label.hide()
         self.notice_label.clear()
         self.after_rating.clear()
+        self.evening.set_expanded(False)
         practised = clock_text(end.practice_seconds)
         if end.state is SessionState.COMPLETED:
             self.end_title.setText("Rest well")

@@ -1,22 +1,34 @@
-"""Tonight: one obvious way to begin."""
+"""Tonight: one obvious way to begin.
+
+The evening log waits below the rating, closed, for whoever wants it; the
+page scrolls only when it is open on a small window.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from rls_companion.core import breathing
 from rls_companion.core.config import Settings
+from rls_companion.core.evening import DEFAULT_RULES, EveningLog
 from rls_companion.core.session import Kind, kind_name
+from rls_companion.core.streaks import StreakRules
+from rls_companion.ui.widgets.evening_log import (
+    EveningLogDisclosure,
+    bring_into_view,
+    stacked_question,
+)
 from rls_companion.ui.widgets.rating_row import RatingRow
 from rls_companion.ui.widgets.rows import centred_row
 
@@ -64,17 +76,19 @@ def session_summary(settings: Settings, kind: Kind = Kind.BEDTIME) -> str:
 class StartView(QWidget):
     start_requested = Signal()
     kind_changed = Signal()
+    evening_saved = Signal(object)  # an EveningLog, checked, for the caller to keep
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Tonight", self)
+        page = QWidget(self)
+        self.title = QLabel("Tonight", page)
         self.title.setProperty("role", "title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lead = QLabel(
             "Lie back, let the screen stay dim, and follow the breath.\n"
             "You can close your eyes: the sound rises as you breathe in "
             "and falls as you breathe out.",
-            self,
+            page,
         )
         lead.setProperty("role", "subtitle")
         lead.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -85,7 +99,7 @@ class StartView(QWidget):
         kinds.addStretch(1)
         for kind, description in KIND_DESCRIPTIONS.items():
             label = kind_name(kind)
-            button = QPushButton(label, self)
+            button = QPushButton(label, page)
             button.setProperty("role", "nav")
             button.setCheckable(True)
             button.setToolTip(description)
@@ -94,34 +108,41 @@ class StartView(QWidget):
             kinds.addWidget(button)
         kinds.addStretch(1)
         self.kind_buttons.idClicked.connect(lambda _id: self.kind_changed.emit())
-        self.kind_description = QLabel("", self)
+        self.kind_description = QLabel("", page)
         self.kind_description.setProperty("role", "fine")
         self.kind_description.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.rating = RatingRow("Leg sensations right now, 0–10 (optional):", self)
+        self.rating = RatingRow("Leg sensations right now, 0–10 (optional):", page)
         rating_row = centred_row(self.rating)
-        self.start_button = QPushButton("Begin tonight's session", self)
+        # The question above the chips: the row then fits the smallest window.
+        rating_question = stacked_question(self.rating, page)
+        self.evening = EveningLogDisclosure(page)
+        # The log keeps the rating given here, the one the session starts with.
+        self.evening.form.rating_source = self.rating.value
+        self.evening.saved.connect(self.evening_saved)
+        self.evening.expanded_changed.connect(self._evening_expanded)
+        self.start_button = QPushButton("Begin tonight's session", page)
         self.start_button.setProperty("role", "primary")
         self.start_button.setAccessibleName("Begin tonight's session (Space)")
         self.start_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.start_button.clicked.connect(self.start_requested)
-        self.summary = QLabel("", self)
+        self.summary = QLabel("", page)
         self.summary.setProperty("role", "muted")
         self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint = QLabel("Space to begin", self)
+        hint = QLabel("Space to begin", page)
         hint.setProperty("role", "fine")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.notice = QLabel("", self)
+        self.notice = QLabel("", page)
         self.notice.setProperty("role", "notice")
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice.setWordWrap(True)
         self.notice.hide()
-        wellness = QLabel(WELLNESS_LINE, self)
+        wellness = QLabel(WELLNESS_LINE, page)
         wellness.setProperty("role", "fine")
         wellness.setAlignment(Qt.AlignmentFlag.AlignCenter)
         wellness.setWordWrap(True)
 
         row = centred_row(self.start_button)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(48, 24, 48, 24)
         layout.addStretch(3)
         layout.addWidget(self.title)
@@ -137,11 +158,26 @@ class StartView(QWidget):
         layout.addSpacing(6)
         layout.addWidget(hint)
         layout.addSpacing(26)
+        layout.addWidget(rating_question)
+        layout.addSpacing(6)
         layout.addLayout(rating_row)
+        layout.addSpacing(10)
+        layout.addWidget(self.evening)
         layout.addStretch(4)
         layout.addWidget(self.notice)
         layout.addSpacing(8)
         layout.addWidget(wellness)
+
+        # Where the top of the view may fall when the evening log opens.
+        self._landings = (self.title, self.start_button, self.summary, rating_question)
+        self.scroller = QScrollArea(self)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroller.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroller)
 
     @property
     def kind(self) -> Kind:
@@ -155,6 +191,7 @@ class StartView(QWidget):
         if button is not None:
             button.setChecked(True)
         self.rating.clear()
+        self.evening.set_expanded(False)
         self.show_kind(settings)
 
     def show_kind(self, settings: Settings) -> None:
@@ -168,3 +205,24 @@ class StartView(QWidget):
         """Things the user should know about their files, said once, quietly."""
         self.notice.setText("\n".join(notices))
         self.notice.setVisible(bool(notices))
+
+    def show_evening(
+        self,
+        night: date,
+        log: EveningLog | None,
+        labels: tuple[str, ...],
+        rating: int | None = None,
+        tz: tzinfo | None = None,
+        rules: StreakRules = DEFAULT_RULES,
+    ) -> None:
+        """Fill the evening log with `night`'s kept log (None: empty) and
+        `labels` on offer. The rating row's value, when given, is the bedtime
+        rating saved with it; otherwise `rating`, otherwise the log's own."""
+        self.evening.load(night, log, labels, rating, tz, rules)
+
+    def _evening_expanded(self, expanded: bool) -> None:
+        if expanded:  # once the page has grown: bring the form into view
+            QTimer.singleShot(0, self, self._scroll_to_evening)
+
+    def _scroll_to_evening(self) -> None:
+        bring_into_view(self.scroller, self.evening, self._landings)
