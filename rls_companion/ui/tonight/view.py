@@ -24,6 +24,7 @@ from rls_companion.core.config import Settings
 from rls_companion.core.evening import DEFAULT_RULES, EveningLog
 from rls_companion.core.session import Kind, kind_name
 from rls_companion.core.streaks import StreakRules
+from rls_companion.core.wording import WELLNESS_LINE
 from rls_companion.ui.widgets.evening_log import (
     EveningLogDisclosure,
     bring_into_view,
@@ -31,11 +32,6 @@ from rls_companion.ui.widgets.evening_log import (
 )
 from rls_companion.ui.widgets.rating_row import RatingRow
 from rls_companion.ui.widgets.rows import centred_row
-
-WELLNESS_LINE = (
-    "For relaxation and sleep habits. Not a medical device; it does not diagnose "
-    "or treat RLS. Do not change medicines without your clinician."
-)
 
 
 def greeting(now: datetime) -> str:
