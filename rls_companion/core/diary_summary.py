@@ -20,10 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from statistics import median_low
 
 from rls_companion.core.diary import DiaryEntry
-from rls_companion.core.evening import MINUTES_PER_DAY, EveningLog, onset_minutes
+from rls_companion.core.evening import EveningLog, clock_words, onset_minutes, usual_onset
 
 FIGURE_NIGHTS = 14
 
@@ -55,12 +54,6 @@ class DiarySummary:
         return bool(self.efficiency or self.onsets or self.none_today)
 
 
-def clock_words(minutes: int) -> str:
-    """An onset as a 24-hour wall-clock time: 1230 -> "20:30", 1515 -> "01:15"."""
-    hours, mins = divmod(minutes % MINUTES_PER_DAY, 60)
-    return f"{hours:02d}:{mins:02d}"
-
-
 def _nights(count: int) -> str:
     return "1 night" if count == 1 else f"{count} nights"
 
@@ -78,8 +71,9 @@ def figures_line(
             else f"{len(efficiencies)} of the last {span} nights"
         )
         parts.append(f"Sleep efficiency {average}% ({which})")
-    if onsets:
-        usual = clock_words(median_low(onsets))
+    middle = usual_onset(onsets)
+    if middle is not None:
+        usual = clock_words(middle)
         if len(onsets) == 1:
             parts.append(f"sensations from {usual} (1 night)")
         else:

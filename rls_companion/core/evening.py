@@ -14,10 +14,11 @@ the way they happened.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
+from statistics import median_low
 
 from rls_companion.core.diary import EVENING_FROM, local_instant
 from rls_companion.core.records import RATING_MAX, RATING_MIN
@@ -222,3 +223,15 @@ def started_from_text(
     except ValueError:
         raise EveningError("symptoms_started_at", f"must be {TIME_HELP}") from None
     return started_instant(night, wall, tz, rules)
+
+
+def usual_onset(minutes: Sequence[int]) -> int | None:
+    """The usual start of the sensations: the median start, the earlier middle one
+    of an even count (a time that was really logged). None with nothing logged."""
+    return median_low(minutes) if minutes else None
+
+
+def clock_words(minutes: int) -> str:
+    """Minutes after a midnight as a 24-hour wall-clock time: 1515 -> "01:15"."""
+    hours, mins = divmod(minutes % MINUTES_PER_DAY, 60)
+    return f"{hours:02d}:{mins:02d}"

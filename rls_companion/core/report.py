@@ -45,8 +45,10 @@ from rls_companion.core.evening import (
     NONE_TODAY,
     EveningLog,
     Place,
+    clock_words,
     onset_minutes,
     trigger_words,
+    usual_onset,
 )
 from rls_companion.core.records import Outcome, SessionRecord
 from rls_companion.core.streaks import StreakRules, night_of, practice_by_night, practised
@@ -74,18 +76,6 @@ def default_period(now: datetime, rules: StreakRules) -> tuple[date, date]:
     """The 14 nights ending with the last completed night (tonight is not over)."""
     last = night_of(now, rules) - timedelta(days=1)
     return last - timedelta(days=PERIOD_NIGHTS - 1), last
-
-
-def usual_onset(minutes: Sequence[int]) -> int | None:
-    """The usual start of the sensations: the median start, the earlier middle one
-    of an even count (a time that was really logged). None with nothing logged."""
-    return median_low(minutes) if minutes else None
-
-
-def clock_words(minutes: int) -> str:
-    """Minutes after a midnight as a 24-hour wall-clock time: 1515 -> "01:15"."""
-    hours, mins = divmod(minutes % MINUTES_PER_DAY, 60)
-    return f"{hours:02d}:{mins:02d}"
 
 
 def wall_minutes(night: date, instant: datetime) -> int:

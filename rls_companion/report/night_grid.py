@@ -15,7 +15,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPolygonF
 
-from rls_companion.core.report import GRID_END, GRID_START, NightRow, ReportData, clock_words
+from rls_companion.core.evening import clock_words
+from rls_companion.core.report import GRID_END, GRID_START, NightRow, ReportData
 from rls_companion.report.style import (
     FAINT,
     INK,

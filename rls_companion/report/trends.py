@@ -15,7 +15,8 @@ from datetime import date
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPolygonF
 
-from rls_companion.core.report import EFFICIENCY_FLOOR, NOT_LOGGED, ReportData, clock_words
+from rls_companion.core.evening import clock_words
+from rls_companion.core.report import EFFICIENCY_FLOOR, NOT_LOGGED, ReportData
 from rls_companion.report.style import FAINT, INK, SOFT_INK, WHITE, font, pen
 
 AXIS_WIDTH = 34.0

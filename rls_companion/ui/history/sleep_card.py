@@ -17,7 +17,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from rls_companion.core.diary_summary import DiarySummary, clock_words
+from rls_companion.core.diary_summary import DiarySummary
+from rls_companion.core.evening import clock_words
 from rls_companion.core.history_summary import Night
 from rls_companion.ui.history.charts import CHART_HEIGHT
 from rls_companion.ui.history.sleep_plots import EfficiencyPlot, OnsetPlot

@@ -14,7 +14,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QPen
 from PySide6.QtWidgets import QWidget
 
-from rls_companion.core.diary_summary import DiarySummary, clock_words
+from rls_companion.core.diary_summary import DiarySummary
+from rls_companion.core.evening import clock_words
 from rls_companion.core.history_summary import Night
 from rls_companion.ui.history.charts import (
     axis_font,
