@@ -120,7 +120,9 @@ class Application:
     4. the window, with the welcome on the very first launch;
     5. SIGTERM and SIGINT, routed to the event loop through a socket pair;
     6. requests from later launches, the tray, and what "Quit" does;
-    7. the window shown, and tonight's session started if asked for.
+    7. the window shown, and tonight's session started if asked for; otherwise
+       the morning check-in, when last night's is due (never on the very
+       first launch, which counts last night as offered).
 
     The event loop ends on "Quit" (Ctrl+Q or the tray's menu), on closing the
     window while the tray keeps no bedtime reminder, and on SIGTERM or SIGINT;
@@ -152,6 +154,7 @@ class Application:
         self.start = start
         self._caught_signal: int | None = None  # the last SIGTERM or SIGINT
         self._quitting = False  # "Quit" was chosen: closing the window must not stay in the tray
+        self._first_launch = False  # the welcome shows: nothing to check in about yet
 
     def run(self) -> int:
         """Start up, run the event loop and close down; the exit code."""
@@ -207,6 +210,10 @@ class Application:
         self.window.show()
         if self.start:
             self.window.start_session(Kind.BEDTIME, self.start_minutes)
+        elif self._first_launch:
+            self.window.note_checkin_offered()
+        else:
+            self.window.offer_checkin()
         try:
             code = self.qt_app.exec()
         finally:
@@ -232,6 +239,7 @@ class Application:
         show_welcome = not self.start and not marker.exists()
         if show_welcome:
             write_private(marker, b"")
+        self._first_launch = show_welcome
         return MainWindow(self.context, SystemClock(), show_welcome=show_welcome)
 
     def _route_signals(self) -> None:
@@ -257,6 +265,7 @@ class Application:
         tray = Tray(self.window, self.context.settings, self.window.clock, busy=self._in_session)
         tray.start_requested.connect(self._start_tonight)
         tray.show_requested.connect(self._show_window)
+        tray.checkin_requested.connect(self._show_checkin)
         self.window.setting_changed.connect(tray.setting_changed)
         return tray
 
@@ -275,6 +284,11 @@ class Application:
 
     def _show_window(self) -> None:
         bring_forward(self.window)
+
+    def _show_checkin(self) -> None:
+        """Bring the window forward on last night's check-in (not during a session)."""
+        self._show_window()
+        self.window.show_checkin()
 
     def _start_tonight(self, minutes: float | None = None) -> None:
         """Bring the window forward and start tonight's session, unless one is running."""

@@ -41,6 +41,12 @@ class Paths:
         return self.data_dir / "welcomed"
 
     @property
+    def checkin_offered(self) -> Path:
+        """The last night the morning check-in was offered for (YYYY-MM-DD), so
+        it is offered once."""
+        return self.data_dir / "checkin-offered"
+
+    @property
     def run_dir(self) -> Path:
         """Lock files of sessions that are running right now."""
         return self.data_dir / "running"

@@ -19,14 +19,19 @@ back, eight on the night they go forward).
 5. a `night` that is not the night `tried_to_sleep_at` belongs to under the
    streak rules. With the default rollover at 06:00, trying to sleep at 01:30
    still belongs to the night that began the evening before.
+
+The check-in is offered once a morning (`night_to_offer`): for the night that
+ended at the last rollover, if it has no entry and was not offered before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 
+from rls_companion.core.reminder import TIME_HELP, parse_time
 from rls_companion.core.streaks import StreakRules, night_of
 
 
@@ -181,22 +186,74 @@ def check(entry: DiaryEntry, rules: StreakRules = DEFAULT_RULES) -> DiaryEntry:
     return entry
 
 
-def local_instant(night: date, wall: time, tz: tzinfo) -> datetime:
+def local_instant(night: date, wall: time, tz: tzinfo | None) -> datetime:
     """A form's wall-clock time as an instant of the night.
 
     Times from 12:00 are on the night's date, earlier ones on the next date.
-    The result has the fixed UTC offset in force at that instant. A time
-    the clocks skip (02:30 when they go forward) is read with the offset
-    before the change, so it becomes 03:30 summer time; a time that happens
-    twice (02:30 when they go back) is the first of the two.
+    `tz` is a zone with its rules (a `zoneinfo.ZoneInfo`); None means the
+    computer's own zone. The result has the fixed UTC offset in force at that
+    instant. A time the clocks skip (02:30 when they go forward) is read with
+    the offset before the change, so it becomes 03:30 summer time; a time
+    that happens twice (02:30 when they go back) is the first of the two.
     """
     day = night if wall >= EVENING_FROM else night + timedelta(days=1)
     naive_wall = wall.replace(tzinfo=None, fold=0)
+    if tz is None:
+        return _computer_instant(datetime.combine(day, naive_wall))
     instant = datetime.combine(day, naive_wall, tzinfo=tz).astimezone(UTC).astimezone(tz)
     offset = instant.utcoffset()
     if offset is None:
         return instant  # refused by `check`
     return instant.astimezone(timezone(offset))
+
+
+def _computer_instant(wall: datetime) -> datetime:
+    """`wall` (naive) read in the computer's own zone, as `local_instant` reads
+    it in a ZoneInfo. Python reads a skipped time with the offset after the
+    change when fold is 0 and before it when fold is 1: the second reading is
+    the one wanted there, and the first everywhere else (a repeated time is
+    then the first of the two)."""
+    first = wall.astimezone()
+    chosen = first if first.replace(tzinfo=None) == wall else wall.replace(fold=1).astimezone()
+    offset = chosen.utcoffset()
+    return chosen if offset is None else chosen.astimezone(timezone(offset))
+
+
+def wall_time(field: str, text: str) -> time:
+    """A time typed into the morning form as HH:MM, or `DiaryError` naming `field`."""
+    try:
+        return parse_time(text.strip())
+    except ValueError:
+        raise DiaryError(field, f"must be {TIME_HELP}") from None
+
+
+def last_night(now: datetime, rules: StreakRules = DEFAULT_RULES) -> date:
+    """The night that ended at the last rollover before `now` (an aware instant):
+    the newest night a check-in can be about."""
+    return night_of(now, rules) - timedelta(days=1)
+
+
+def night_to_offer(
+    now: datetime,
+    rules: StreakRules,
+    offered_for: date | None,
+    kept: Container[date],
+) -> date | None:
+    """The night to offer the morning check-in for when the app opens at `now`,
+    or None.
+
+    It is the night that ended at the last rollover (`last_night`), offered
+    once: not when `kept` already has an entry for it, and not when the check-in
+    was offered for it, or for a later night (`offered_for`, the last night it
+    was offered for), before. Filling in a night that was skipped stays
+    possible from the window at any time; it is just not asked again.
+    """
+    night = last_night(now, rules)
+    if offered_for is not None and offered_for >= night:
+        return None
+    if night in kept:
+        return None
+    return night
 
 
 def entry_from_times(
@@ -211,12 +268,12 @@ def entry_from_times(
     quality: int,
     legs: LegsDisturbed,
     note: str,
-    tz: tzinfo,
+    tz: tzinfo | None,
     *,
     rules: StreakRules = DEFAULT_RULES,
 ) -> DiaryEntry:
     """A checked entry from the morning form's wall-clock times in zone `tz`
-    (see `local_instant` for how each time is placed)."""
+    (None: the computer's own; see `local_instant` for how each time is placed)."""
     return check(
         DiaryEntry(
             night=night,

@@ -184,6 +184,7 @@ def test_the_menu(qtbot: QtBot, host: QWidget, settings: SettingsFile) -> None:
     texts = [action.text() for action in tray.menu.actions() if not action.isSeparator()]
     assert texts == [
         "Start tonight's session",
+        "Morning check-in…",
         "Show RLS Companion",
         "Bedtime reminder at 22:30",
         "Quit",

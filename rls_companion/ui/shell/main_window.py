@@ -1,7 +1,9 @@
-"""The main window: Tonight, the running session, History and Settings."""
+"""The main window: Tonight, the running session, History, Settings and the
+morning check-in."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -29,6 +31,9 @@ from rls_companion.ui.session.view import SessionView
 from rls_companion.ui.tonight.view import StartView
 
 if TYPE_CHECKING:
+    from rls_companion.core.diary import DiaryEntry
+    from rls_companion.ui.checkin.confirmation import Confirmation
+    from rls_companion.ui.checkin.view import CheckinView
     from rls_companion.ui.history.view import HistoryView
     from rls_companion.ui.settings.view import SettingsView
     from rls_companion.ui.tonight.welcome import WelcomeView
@@ -78,6 +83,10 @@ class MainWindow(QMainWindow):
         self._history_view: HistoryView | None = None
         self._settings_view: SettingsView | None = None
         self._welcome_view: WelcomeView | None = None
+        self._checkin_view: CheckinView | None = None
+        self._confirmation: Confirmation | None = None
+        # Where the check-in goes back to when it is saved or skipped.
+        self._before_checkin: QWidget = self.start_view
         self.pages = QStackedWidget()
         self.pages.addWidget(self.start_view)
         self.pages.addWidget(self.session_view)
@@ -98,7 +107,7 @@ class MainWindow(QMainWindow):
             nav_layout.addWidget(button)
             self.nav_buttons[name] = button
 
-        central = QWidget()
+        central = self.central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -189,6 +198,18 @@ class MainWindow(QMainWindow):
             self._welcome_view = view
         return self._welcome_view
 
+    @property
+    def checkin_view(self) -> CheckinView:
+        if self._checkin_view is None:
+            from rls_companion.ui.checkin.view import CheckinView
+
+            view = CheckinView(self.context, self.clock, self.theme)
+            view.saved.connect(self._checkin_saved)
+            view.skipped.connect(self._leave_checkin)
+            self.pages.addWidget(view)
+            self._checkin_view = view
+        return self._checkin_view
+
     def _nav_page(self, name: str) -> QWidget:
         if name == "History":
             return self.history_view
@@ -205,7 +226,8 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(page)
         in_session = page is self.session_view
         welcome = page is self._welcome_view
-        self.nav.setVisible(not in_session and not welcome)
+        checkin = page is self._checkin_view
+        self.nav.setVisible(not in_session and not welcome and not checkin)
         for name in NAV_PAGES:
             if self.pages.currentWidget() is self._built(name):
                 self.nav_buttons[name].setChecked(True)
@@ -216,6 +238,65 @@ class MainWindow(QMainWindow):
             key.setEnabled(in_session or page is self.start_view)
         if page is self.start_view:
             self.start_view.start_button.setFocus()
+
+    # -- the morning check-in ----------------------------------------------
+    def show_checkin(self, night: date | None = None) -> bool:
+        """Show the check-in for `night` (None: last night); saving or leaving it
+        goes back to the page shown before. Not while a session runs (False)."""
+        if self.controller.active:
+            return False
+        view = self.checkin_view
+        current = self.pages.currentWidget()
+        if current is not None and current is not view:
+            self._before_checkin = current
+        view.load(night)
+        self.show_page(view)
+        view.focus_first()
+        return True
+
+    def offer_checkin(self) -> bool:
+        """Offer last night's check-in if it is due (see `core.diary.night_to_offer`),
+        and remember the offer so it is made once. True when it was shown."""
+        from rls_companion.ui.checkin import offer
+
+        night = offer.night_due(self.context, self.clock.now())
+        if night is None or self.controller.active:
+            return False
+        offer.record_offered(self.context.paths.checkin_offered, night)
+        return self.show_checkin(night)
+
+    def note_checkin_offered(self) -> None:
+        """Count last night as offered without showing it: on the very first
+        launch there is nothing to ask about yet."""
+        from rls_companion.core.diary import last_night
+        from rls_companion.ui.checkin import offer
+
+        rules = self.context.settings.typed.streak.rules()
+        offer.record_offered(
+            self.context.paths.checkin_offered, last_night(self.clock.now(), rules)
+        )
+
+    def _checkin_saved(self, entry: DiaryEntry) -> None:
+        from rls_companion.ui.checkin.view import night_words
+
+        self._leave_checkin()
+        words = night_words(entry.night, self.clock.now().date())
+        self.confirmation.say(f"Check-in saved for the night of {words}.")
+
+    def _leave_checkin(self) -> None:
+        back = self._before_checkin
+        if back is self.session_view and not self.controller.active:
+            back = self.start_view
+        self._before_checkin = self.start_view
+        self.show_page(back)
+
+    @property
+    def confirmation(self) -> Confirmation:
+        if self._confirmation is None:
+            from rls_companion.ui.checkin.confirmation import Confirmation
+
+            self._confirmation = Confirmation(self.central, self.theme)
+        return self._confirmation
 
     def start_session(
         self,
@@ -263,6 +344,8 @@ class MainWindow(QMainWindow):
     def _escape(self) -> None:
         if self.controller.active:
             self.controller.stop()
+        elif self._checkin_view is not None and self.pages.currentWidget() is self._checkin_view:
+            self._checkin_view.skip()
         elif self.isFullScreen():
             self.showNormal()
         elif self.pages.currentWidget() is not self.start_view:
@@ -303,6 +386,10 @@ class MainWindow(QMainWindow):
         self.session_view.set_theme(self.theme, appearance.reduced_motion)
         if self._history_view is not None:
             self._history_view.set_theme(self.theme)
+        if self._checkin_view is not None:
+            self._checkin_view.set_theme(self.theme)
+        if self._confirmation is not None:
+            self._confirmation.set_theme(self.theme)
 
     def _style_application(self) -> None:
         app = QApplication.instance()

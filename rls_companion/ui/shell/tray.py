@@ -2,9 +2,9 @@
 
 Where the desktop has a system tray, the app's icon (an amber orb and a
 crescent on the night palette) sits there with a menu to start tonight's
-session, show the window or quit, and carries the bedtime reminder as a quiet
-notification. Where it has none, there is no icon (and no complaint); the
-reminder then appears as a small notice window.
+session, fill in the morning check-in, show the window or quit, and carries
+the bedtime reminder as a quiet notification. Where it has none, there is no
+icon (and no complaint); the reminder then appears as a small notice window.
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ class Tray(QObject):
     """The tray icon, its menu and the reminder; parented to the main window."""
 
     start_requested = Signal()
+    checkin_requested = Signal()
     show_requested = Signal()
     quit_requested = Signal()
 
@@ -142,6 +143,8 @@ class Tray(QObject):
         menu.setAccessibleName("RLS Companion")
         self.start_action = menu.addAction("Start tonight's session")
         self.start_action.triggered.connect(self.start_requested)
+        self.checkin_action = menu.addAction("Morning check-in…")
+        self.checkin_action.triggered.connect(self.checkin_requested)
         self.show_action = menu.addAction("Show RLS Companion")
         self.show_action.triggered.connect(self.show_requested)
         menu.addSeparator()
