@@ -167,6 +167,8 @@ class Application:
             return self._run_window()
         finally:
             self.server.close()  # removes the socket, also when opening the window failed
+            if claimed.lock is not None:
+                claimed.lock.release()
 
     # -- start-up ------------------------------------------------------------------------------
 
@@ -198,7 +200,9 @@ class Application:
             activation_token=os.environ.get("XDG_ACTIVATION_TOKEN", ""),
         )
         name = single_instance.server_name(self.context.paths.data_dir)
-        return single_instance.claim(name, request, self.qt_app)
+        return single_instance.claim(
+            name, request, self.qt_app, lock_file=self.context.paths.instance_lock
+        )
 
     def _run_window(self) -> int:
         self._open_history()
@@ -231,6 +235,23 @@ class Application:
             log.error("%s", error)
             QMessageBox.critical(None, "RLS Companion", str(error))
             raise
+        self._back_up_today()
+
+    def _back_up_today(self) -> None:
+        """Today's copy of the history, if it has none yet (see `storage.backups`).
+        A copy that cannot be made (a full disk) is logged; the app goes on."""
+        import sqlite3
+        from datetime import date
+
+        from rls_companion.storage import backups
+
+        try:
+            made = backups.make_daily(self.context.db, self.context.paths.database, date.today())
+        except (OSError, sqlite3.Error) as error:
+            log.warning("could not make today's backup of the history: %s", error)
+            return
+        if made is not None:
+            log.info("backed up the history to %s", made)
 
     def _create_window(self) -> MainWindow:
         from rls_companion.ui.shell.main_window import MainWindow
@@ -360,6 +381,8 @@ class Application:
         self.qt_app.lastWindowClosed.disconnect(self._on_last_window_closed)
         self.tray.hide()
         self.window.controller.interrupt()
+        self.window.controller.flush_saves()  # a last try for writes still waiting
+        self.window.keep_awake.release()
         self.window.guide.close()
         self._restore_signals()
         self.window.close()

@@ -47,6 +47,11 @@ class Paths:
         return self.data_dir / "checkin-offered"
 
     @property
+    def instance_lock(self) -> Path:
+        """Held by the running window; names where it listens for later launches."""
+        return self.data_dir / "instance.lock"
+
+    @property
     def run_dir(self) -> Path:
         """Lock files of sessions that are running right now."""
         return self.data_dir / "running"

@@ -58,6 +58,8 @@ def test_an_empty_data_dir_is_refused_not_taken_for_the_default(
     with pytest.raises(SystemExit) as exited:
         cli.main(argv)
     assert exited.value.code == 2
-    assert capsys.readouterr().err.splitlines()[-1].endswith(
-        "argument --data-dir: needs a folder (an empty name would mean the default)"
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[-1]
+        .endswith("argument --data-dir: needs a folder (an empty name would mean the default)")
     )

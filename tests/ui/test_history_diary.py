@@ -26,7 +26,9 @@ the "none" lane sits two hours under 12:00, at 600.
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -262,15 +264,34 @@ def test_sleep_diary_button_asks_for_last_night(
     assert asked.args == [nov(19)]  # tonight is Fri 20; last night Thu 19
 
 
-def test_report_button_asks_for_the_report(
-    qtbot: QtBot, window: MainWindow, context: Context
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints()")
+def test_report_button_writes_the_report_of_the_last_14_nights(
+    qtbot: QtBot, window: MainWindow, context: Context, tmp_path: Path
 ) -> None:
     store_practice(context)
+    store_diary(context)
     view = open_history(window)
     assert view.report_button.isVisible()
     assert view.report_button.text() == "Report for my clinician…"
     with qtbot.waitSignal(view.report_requested):
         qtbot.mouseClick(view.report_button, Qt.MouseButton.LeftButton)
+    dialog = window.report_dialog
+    assert dialog.isVisible()
+    # The fake clock's tonight is the night of 20 November: the report covers
+    # the 14 nights that ended, 6 to 19 November.
+    assert (dialog.data.first, dialog.data.last) == (nov(6), nov(19))
+    assert dialog.suggested_path().name == "rls-companion-report-2026-11-19.pdf"
+    qtbot.keyClicks(dialog.name, "  Alex   Example ")
+    dialog.write_to(tmp_path / "for the clinic")
+    written = tmp_path / "for the clinic.pdf"
+    assert written.read_bytes().startswith(b"%PDF-")
+    assert oct(written.stat().st_mode & 0o777) == "0o600"
+    text = subprocess.run(
+        ["pdftotext", str(written), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "For Alex Example" in text
+    assert not dialog.isVisible()
+    assert view.status.text() == "Saved the report to for the clinic.pdf"
 
 
 @OFFSCREEN_POPUP

@@ -21,13 +21,15 @@ from PySide6.QtWidgets import (
 
 from rls_companion.context import Context
 from rls_companion.core.clock import Clock
-from rls_companion.core.session import Kind
+from rls_companion.core.session import Kind, RunState
 from rls_companion.storage import urge_progress
 from rls_companion.ui import theme as themes
 from rls_companion.ui.session.controller import FADE_OUT_MS, SessionController
 from rls_companion.ui.session.guide import GuideController
 from rls_companion.ui.session.urge_controller import UrgeController
 from rls_companion.ui.session.view import SessionView
+from rls_companion.ui.shell.evenings import Evenings
+from rls_companion.ui.shell.sleep_inhibitor import SleepInhibitor
 from rls_companion.ui.tonight.view import StartView
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from rls_companion.ui.checkin.view import CheckinView
     from rls_companion.ui.history.view import HistoryView
     from rls_companion.ui.settings.view import SettingsView
+    from rls_companion.ui.shell.report_dialog import ReportDialog
     from rls_companion.ui.tonight.welcome import WelcomeView
 
 # History is built and read ahead this long after the window first shows, and
@@ -121,6 +124,19 @@ class MainWindow(QMainWindow):
         )
         self.session_view.back_requested.connect(lambda: self.show_page(self.start_view))
         self.controller.ended.connect(lambda _end: self._refresh_history())
+        # The evening log on Tonight and on the end card, kept as it is saved.
+        self.evenings = Evenings(context, clock, self)
+        self.start_view.evening_saved.connect(self.evenings.save)
+        self.session_view.evening_saved.connect(self.evenings.save)
+        self.evenings.saved.connect(lambda _log: self._refresh_history())
+        self.controller.ended.connect(
+            lambda _end: self.evenings.show_after_session(self.session_view)
+        )
+        # While a session plays, the computer is asked not to suspend on idle.
+        self.keep_awake = SleepInhibitor(self)
+        self.controller.started.connect(self._follow_session_for_sleep)
+        self.controller.changed.connect(self._follow_session_for_sleep)
+        self.controller.ended.connect(lambda _end: self.keep_awake.release())
         self.prepare_history = QTimer(self)
         self.prepare_history.setSingleShot(True)
         self.prepare_history.timeout.connect(self._prepare_history)
@@ -171,6 +187,8 @@ class MainWindow(QMainWindow):
 
             view = HistoryView(self.context, self.clock, self.theme)
             view.start_requested.connect(self.start_session)
+            view.diary_requested.connect(self.show_checkin)
+            view.report_requested.connect(self.open_report)
             self.pages.addWidget(view)
             self._history_view = view
         return self._history_view
@@ -221,6 +239,7 @@ class MainWindow(QMainWindow):
     def show_page(self, page: QWidget) -> None:
         if page is self.start_view:
             self.start_view.refresh(self.context.settings.typed, self.clock.now())
+            self.evenings.show_on(self.start_view, self.evenings.tonight())
         if page is self._history_view:
             self._refresh_history()
         self.pages.setCurrentWidget(page)
@@ -280,6 +299,7 @@ class MainWindow(QMainWindow):
         from rls_companion.ui.checkin.view import night_words
 
         self._leave_checkin()
+        self._refresh_history()
         words = night_words(entry.night, self.clock.now().date())
         self.confirmation.say(f"Check-in saved for the night of {words}.")
 
@@ -306,6 +326,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         self.context.settings.refresh()
         self.show_page(self.session_view)
+        self.evenings.session_started(rating_before)
         self.controller.start(kind, minutes, rating_before)
 
     def start_chosen_session(self) -> None:
@@ -314,6 +335,27 @@ class MainWindow(QMainWindow):
         if self.context.settings.typed.session.kind is not kind:
             self.context.settings.set("session.kind", kind.value)
         self.start_session(kind, rating_before=self.start_view.rating.value())
+
+    def open_report(self) -> None:
+        """ "Report for my clinician…": the dialog, then a word in History."""
+        from rls_companion.ui.shell.report_dialog import ReportDialog
+
+        dialog = ReportDialog(self.context, self.clock.now(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._report_saved(dialog))
+        dialog.open()  # window-modal, and the event loop goes on
+        self.report_dialog = dialog
+
+    def _report_saved(self, dialog: ReportDialog) -> None:
+        if dialog.saved_to is not None and self._history_view is not None:
+            self._history_view.status.setText(f"Saved the report to {dialog.saved_to.name}")
+
+    def _follow_session_for_sleep(self) -> None:
+        snapshot = self.controller.snapshot()
+        if snapshot is not None and snapshot.state is RunState.RUNNING:
+            self.keep_awake.hold("A bedtime session is playing")
+        else:
+            self.keep_awake.release()
 
     def _built(self, name: str) -> QWidget | None:
         """The page a navigation button shows, if it was built."""
