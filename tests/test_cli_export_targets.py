@@ -62,10 +62,15 @@ def test_sigterm_while_writing_ends_with_one_line(tmp_path: Path, data_dir: Path
         stderr=subprocess.PIPE,
         text=True,
     )
-    # Once the export waits in open() for a reader, stop it.
-    assert _wait_blocked(process.pid)
-    process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=10)
+    try:
+        # Once the export waits in open() for a reader, stop it.
+        assert _wait_blocked(process.pid)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:  # never leave it waiting on the pipe
+            process.kill()
+            process.communicate()
     assert (process.returncode, err) == (130, "rls-companion: interrupted\n")
 
 
