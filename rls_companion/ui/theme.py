@@ -130,6 +130,9 @@ def style_sheet(t: Theme) -> str:
         letter-spacing: 1px; padding-top: 14px; }}
     QLabel[role="error"] {{ color: {t.danger}; font-size: 13px; }}
     QLabel[role="notice"] {{ color: {t.muted}; font-size: 13px; }}
+    QFrame[role="noticebar"] {{ background: {t.surface}; border: 1px solid {t.faint};
+        border-radius: 12px; }}
+    QFrame[role="noticebar"] QLabel {{ color: {t.text}; }}
     QPushButton {{ background: {t.raised}; color: {t.text}; border: 1px solid {t.faint};
         border-radius: 18px; padding: 8px 22px; min-height: 20px; }}
     QPushButton:hover {{ border-color: {t.muted}; }}

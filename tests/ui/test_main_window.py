@@ -77,8 +77,8 @@ def test_broken_settings_file_still_starts_and_says_so(qtbot: QtBot, data_dir, c
         win = MainWindow(context, clock)
         qtbot.addWidget(win)
         win.show()
-        assert win.start_view.notice.isVisible()
-        assert "reset to their defaults" in win.start_view.notice.text()
+        assert win.notice_bar.isVisible()
+        assert "reset to their defaults" in win.notice_bar.text.text()
         assert context.settings.get("session.length_minutes") == 20
         [backup] = data_dir.glob("settings.json.bad-*")
         assert backup.read_bytes() == broken

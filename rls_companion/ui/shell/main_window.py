@@ -29,6 +29,7 @@ from rls_companion.ui.session.guide import GuideController
 from rls_companion.ui.session.urge_controller import UrgeController
 from rls_companion.ui.session.view import SessionView
 from rls_companion.ui.shell.evenings import Evenings
+from rls_companion.ui.shell.notice_bar import NoticeBar
 from rls_companion.ui.shell.sleep_inhibitor import SleepInhibitor
 from rls_companion.ui.tonight.view import StartView
 
@@ -115,6 +116,11 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.nav)
+        self.notice_bar = NoticeBar(central)
+        notice_row = QHBoxLayout()
+        notice_row.setContentsMargins(36, 12, 36, 0)
+        notice_row.addWidget(self.notice_bar)
+        layout.addLayout(notice_row)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
@@ -177,7 +183,7 @@ class MainWindow(QMainWindow):
             notices.append(
                 f"Some settings could not be used and were reset to their defaults.{kept}"
             )
-        self.start_view.show_notices(notices)
+        self.notice_bar.show_notices(notices)
 
     # -- pages -----------------------------------------------------------
     @property

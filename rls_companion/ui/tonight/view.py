@@ -127,11 +127,6 @@ class StartView(QWidget):
         hint = QLabel("Space to begin", page)
         hint.setProperty("role", "fine")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.notice = QLabel("", page)
-        self.notice.setProperty("role", "notice")
-        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.notice.setWordWrap(True)
-        self.notice.hide()
         wellness = QLabel(WELLNESS_LINE, page)
         wellness.setProperty("role", "fine")
         wellness.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -160,8 +155,6 @@ class StartView(QWidget):
         layout.addSpacing(10)
         layout.addWidget(self.evening)
         layout.addStretch(4)
-        layout.addWidget(self.notice)
-        layout.addSpacing(8)
         layout.addWidget(wellness)
 
         # Where the top of the view may fall when the evening log opens.
@@ -196,11 +189,6 @@ class StartView(QWidget):
         self.start_button.setText(BEGIN_WORDS[kind])
         self.start_button.setAccessibleName(f"{BEGIN_WORDS[kind]} (Space)")
         self.kind_description.setText(KIND_DESCRIPTIONS[kind])
-
-    def show_notices(self, notices: list[str]) -> None:
-        """Things the user should know about their files, said once, quietly."""
-        self.notice.setText("\n".join(notices))
-        self.notice.setVisible(bool(notices))
 
     def show_evening(
         self,
