@@ -78,6 +78,20 @@ def test_an_existing_folder_is_made_private(data_dir: Path) -> None:
     assert mode(data_dir) == 0o700
 
 
+def test_a_folder_made_stricter_keeps_its_mode(data_dir: Path) -> None:
+    """0500 is closed to others already: reading the history must not open it
+    up for writing."""
+    open_database(data_dir / "history.sqlite3").connection.close()
+    data_dir.chmod(0o500)
+    try:
+        from rls_companion.paths import ensure_private_dir
+
+        ensure_private_dir(data_dir)
+        assert mode(data_dir) == 0o500
+    finally:
+        data_dir.chmod(0o700)
+
+
 def test_the_schema_refuses_bad_rows(data_dir: Path) -> None:
     db = open_database(data_dir / "history.sqlite3").connection
     try:
