@@ -380,8 +380,7 @@ class Application:
         self.server.received.disconnect(self._on_request)
         self.qt_app.lastWindowClosed.disconnect(self._on_last_window_closed)
         self.tray.hide()
-        self.window.controller.interrupt()
-        self.window.controller.flush_saves()  # a last try for writes still waiting
+        self.window.controller.interrupt()  # its last write is tried once, briefly
         self.window.keep_awake.release()
         self.window.guide.close()
         self._restore_signals()
