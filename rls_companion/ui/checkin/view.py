@@ -62,6 +62,12 @@ from rls_companion.storage.db import DatabaseError
 from rls_companion.storage.diary import get_diary, list_diary, save_diary
 from rls_companion.ui.checkin.choices import ChoiceRow
 from rls_companion.ui.theme import Theme
+from rls_companion.ui.widgets.form_keys import (
+    ENTER_KEYS,
+    claims,
+    is_command,
+    take_from_shortcuts,
+)
 
 FORM_MAX_WIDTH = 620
 # The theme gives every field a generous minimum width; these hold five
@@ -81,13 +87,6 @@ LEGS_ANSWERS = (
     (LegsDisturbed.A_LITTLE, "A little", "a little"),
     (LegsDisturbed.A_LOT, "A lot", "a lot"),
 )
-# Modifiers that make a key press a command of its own, not a key for the form.
-COMMAND_MODIFIERS = (
-    Qt.KeyboardModifier.ControlModifier
-    | Qt.KeyboardModifier.AltModifier
-    | Qt.KeyboardModifier.MetaModifier
-)
-ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 @dataclass(frozen=True)
@@ -515,28 +514,13 @@ class CheckinView(QWidget):
         self.error.show()
 
     # -- keys ------------------------------------------------------------------------
-    def _claims(self, event: QKeyEvent) -> bool:
-        """Keys the page answers itself: printable keys (typing, digits for the
-        answers), Return, Enter and Esc."""
-        if event.modifiers() & COMMAND_MODIFIERS:
-            return False
-        if event.key() in (*ENTER_KEYS, Qt.Key.Key_Escape):
-            return True
-        text = event.text()
-        return bool(text) and text.isprintable()
-
     def event(self, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and self._claims(event)
-        ):
-            event.accept()
+        if take_from_shortcuts(event, (Qt.Key.Key_Escape,)):
             return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.modifiers() & COMMAND_MODIFIERS:
+        if is_command(event):
             super().keyPressEvent(event)
             return
         if event.key() in ENTER_KEYS:
@@ -547,7 +531,7 @@ class CheckinView(QWidget):
                 self.save()
         elif event.key() == Qt.Key.Key_Escape:
             self.skip()
-        elif not self._claims(event):
+        elif not claims(event, (Qt.Key.Key_Escape,)):
             super().keyPressEvent(event)
             return
         event.accept()

@@ -43,6 +43,7 @@ from rls_companion.core.evening import (
     trigger_words,
 )
 from rls_companion.core.streaks import StreakRules
+from rls_companion.ui.widgets.form_keys import claims, is_command, take_from_shortcuts
 from rls_companion.ui.widgets.rating_row import RatingRow
 
 # The key of each trigger line, in order: 1–8 for the defaults, then the
@@ -54,12 +55,6 @@ MAX_COLUMNS = 2
 FORM_MAX_WIDTH = 760
 COLLAPSED_MARK = "▸"
 EXPANDED_MARK = "▾"
-# Modifiers that make a key press a command of its own, not a key for the form.
-COMMAND_MODIFIERS = (
-    Qt.KeyboardModifier.ControlModifier
-    | Qt.KeyboardModifier.AltModifier
-    | Qt.KeyboardModifier.MetaModifier
-)
 
 
 class ColumnsLayout(QLayout):
@@ -451,35 +446,20 @@ class EveningLogForm(QWidget):
         self.saved.emit(log)
 
     # -- keys ----------------------------------------------------------------
-    def _claims(self, event: QKeyEvent) -> bool:
-        """Keys the form answers itself while it has focus: printable keys
-        (trigger keys, Space for the focused box), Return and Enter."""
-        if event.modifiers() & COMMAND_MODIFIERS:
-            return False
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            return True
-        text = event.text()
-        return bool(text) and text.isprintable()
-
     def event(self, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and self._claims(event)
-        ):
-            event.accept()
+        if take_from_shortcuts(event):
             return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.modifiers() & COMMAND_MODIFIERS:
+        if is_command(event):
             super().keyPressEvent(event)
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             # The add line has added its label already; from anywhere else, save.
             if self.focusWidget() is not self.add_line:
                 self.save()
             event.accept()
-        elif self.toggle_key(event.text()) or self._claims(event):
+        elif self.toggle_key(event.text()) or claims(event):
             event.accept()
         else:
             super().keyPressEvent(event)
@@ -551,7 +531,7 @@ class EveningLogDisclosure(QWidget):
         return (
             isinstance(event, QKeyEvent)
             and self.toggle.hasFocus()
-            and not event.modifiers() & COMMAND_MODIFIERS
+            and not is_command(event)
             and event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
         )
 
