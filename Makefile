@@ -3,6 +3,7 @@
 #   make run ARGS="--help"       run the app
 #   make test PYTEST_ARGS="-x"   lint, type-check and run the test suite
 #   make lint | format | bench | clean
+#   make bench BENCH_ARGS="--long --memory"   (default: --memory)
 #   make bundle | deb | package-check   standalone bundle and .deb (see the end)
 
 SHELL := /bin/bash
@@ -14,6 +15,7 @@ SRC := rls_companion tests bench
 
 ARGS ?=
 PYTEST_ARGS ?=
+BENCH_ARGS ?= --memory
 
 # First interpreter that is Python 3.11 or newer; override with PYTHON=...
 PYTHON ?= $(shell for py in python3.13 python3.12 python3.11 python3; do \
@@ -83,7 +85,7 @@ format: venv
 	$(BIN)/ruff check --fix $(SRC)
 
 bench: venv
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .eggs *.egg-info

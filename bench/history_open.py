@@ -54,7 +54,8 @@ T = TypeVar("T")
 def build_history(data_dir: Path, nights: int = NIGHTS, urges: int = URGES_PER_SESSION) -> None:
     """One session a night for `nights` nights up to last night, each with `urges` urges."""
     from rls_companion.context import open_context
-    from rls_companion.core.records import SessionRecord, SessionState, UrgeRecord
+    from rls_companion.core.records import Outcome, SessionRecord, SessionState, UrgeRecord
+    from rls_companion.core.session import Kind
     from rls_companion.storage import sessions
 
     rnd = random.Random(3650)
@@ -71,7 +72,7 @@ def build_history(data_dir: Path, nights: int = NIGHTS, urges: int = URGES_PER_S
                     id=str(uuid.UUID(int=rnd.getrandbits(128), version=4)),
                     started_at=start,
                     ended_at=start + timedelta(seconds=practice + 5),
-                    kind="bedtime",
+                    kind=Kind.BEDTIME,
                     planned_seconds=1200,
                     practice_seconds=practice,
                     state=SessionState.COMPLETED if practice >= 1200 else SessionState.STOPPED,
@@ -84,7 +85,7 @@ def build_history(data_dir: Path, nights: int = NIGHTS, urges: int = URGES_PER_S
                             start + timedelta(seconds=90 + 60 * n),
                             30,
                             rnd.uniform(5.0, 40.0),
-                            rnd.choice(("held", "moved")),
+                            rnd.choice((Outcome.HELD, Outcome.MOVED)),
                             rnd.randint(0, 8),
                         )
                         for n in range(urges)

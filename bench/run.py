@@ -1,28 +1,38 @@
-"""Performance figures of RLS Companion, each beside its budget.
+"""Performance figures of RLS Companion, each beside its budget and its peers.
 
 Run with `make bench` (or `python bench/run.py` inside the virtual
 environment). The script starts its own X server (Xvfb) and sound server
 (PulseAudio with a null sink, in a private runtime folder), keeps every file
 in a temporary folder, drives the installed `rls-companion` command from the
-outside (no hooks in the app) and prints one table:
+outside (no hooks in the app) and prints:
 
-1. start-up to a visible window, the app against an empty PySide6 window
-   (median of several runs, detected with `xdotool search --onlyvisible`);
-2. CPU of the app while a session animates (with sound, and without sound for
-   the split between sound and painting), and on the idle Tonight screen;
-3. peak memory (VmHWM) after a minute of a session with sound against the
-   empty window's peak memory (`--long`: a 10-minute session);
+1. side by side, one process at a time, over seconds 10-40 after its window
+   showed: CPU (% of one core: utime+stime of all threads and children from
+   /proc/PID/stat), wake-ups (voluntary context switches per second summed
+   over /proc/PID/task/*/status) and peak memory (VmHWM), for the app's
+   default bedtime session with sound, with reduced motion, with the window
+   minimized, in lights-out (when the app has that setting), without sound
+   (informational), and for three small PySide6 programs in bench/peers: an
+   empty window (the floor), a naive 60 fps radial-gradient orb and a 25 fps
+   breathing dialog; with the ratios of each run to the orb and to the empty
+   window, and verdicts against the budgets;
+2. start-up to a visible window, the app against the empty window (median of
+   7 runs each, alternated, detected with `xdotool search --onlyvisible`);
+3. peak memory (VmHWM) after a minute of the default session against the
+   empty window's (`--long`: after 10 minutes); `--memory` also prints where
+   the app's memory sits after that minute, from /proc/PID/smaps;
 4. drift of phase boundaries detected at random frame times over 8 simulated
    hours, against exact rational boundaries;
 5. onset of the breath tone's turning points, recorded from the null sink's
-   monitor, against the schedule anchored on the session's stored start.
+   monitor during the default session, against the schedule anchored on the
+   session's stored start;
+6. CPU on the idle Tonight screen.
 
-The empty window has the app's default size, so both put the same number of
+Every window has the app's default size, so all put the same number of
 pixels on screen. The exit status is 0 only when every budgeted figure was
 measured and is within its budget; a figure that could not be measured counts
-as a failure. The CPU figure without sound is informational and not counted.
-`--long` reads peak memory after 10 minutes instead of 1 (about 13 minutes in
-all); `--runs N` changes the number of start-up runs.
+as a failure (lights-out is skipped with a note while the app has no such
+setting). About 6 minutes; `--long` adds 9.
 """
 
 from __future__ import annotations
@@ -48,9 +58,12 @@ from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
+import memory_map  # bench/memory_map.py (the script's folder is first on sys.path)
 import numpy as np
 import numpy.typing as npt
+from windows import brightest_level, minimize, press, window_id  # bench/windows.py
 
 from rls_companion.core import settings as schema
 from rls_companion.core.breathing import PRESETS, BreathPlan, build_cycle
@@ -67,54 +80,36 @@ APP_TITLE = "^RLS Companion$"
 EMPTY_TITLE = "rls-bench-empty-window"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
-STARTUP_RATIO_BUDGET = 2.0
-CPU_SESSION_BUDGET = 2.0  # % of one core
+PEERS = Path(__file__).resolve().parent / "peers"
+ORB_TITLE = "rls-bench-naive-orb"
+DIALOG_TITLE = "rls-bench-breathing-dialog"
+LIGHTS_OUT = "appearance.lights_out"
+
+STARTUP_RATIO_BUDGET = 1.6
+CPU_SESSION_BUDGET = 2.0  # % of one core, default session with sound
+CPU_REDUCED_BUDGET = 1.0  # reduced motion, with sound
+CPU_HIDDEN_BUDGET = 0.7  # minimized or lights-out, with sound
+ORB_RATIO_BUDGET = 0.3  # default session's CPU against the naive orb's
+WAKEUPS_SESSION_BUDGET = 50.0  # voluntary context switches per second, all threads
+WAKEUPS_LIGHTS_OUT_BUDGET = 20.0
 CPU_IDLE_BUDGET = 0.5
 MEMORY_RATIO_BUDGET = 1.6
 DRIFT_BUDGET_MS = 0.001
 ONSET_BUDGET_MS = 30.0
 
-SETTLE_SECONDS = 5.0
-CPU_WINDOW_SECONDS = 20.0
+WINDOW_FIRST = 10.0  # seconds after the window shows
+WINDOW_LAST = 40.0
+LATENCY_AT_SECONDS = 8.0
+MINIMIZE_AFTER_SECONDS = 5.0
+LIGHTS_OUT_CHECK_SECONDS = 8.0
+BLACK_LEVEL = 8  # brightest grey level (of 255) of a picture taken as black
+ONSET_RECORD_SECONDS = 63.0
 IDLE_SETTLE_SECONDS = 3.0
 IDLE_WINDOW_SECONDS = 10.0
 MEMORY_SECONDS = 60.0
 LONG_MEMORY_SECONDS = 600.0
 DRIFT_HOURS = 8.0
 DRIFT_BPM = 6.0
-
-EMPTY_WINDOW_SCRIPT = f'''\
-"""An empty PySide6 window: the start-up and memory baseline."""
-
-import sys
-import time
-
-launched = float(sys.argv[1])
-
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QApplication, QWidget
-
-
-class Empty(QWidget):
-    painted = False
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        if not self.painted:
-            self.painted = True
-            print(f"{{(time.monotonic() - launched) * 1000.0:.1f}}", flush=True)
-            # Stay up a moment after the first paint so the window can be
-            # seen from outside and its memory read; the bench ends it.
-            QTimer.singleShot(10000, app.quit)
-
-
-app = QApplication(sys.argv[:1])
-window = Empty()
-window.setWindowTitle("{EMPTY_TITLE}")
-window.resize(1000, 700)
-window.show()
-sys.exit(app.exec())
-'''
 
 
 # -- results -------------------------------------------------------------
@@ -485,8 +480,7 @@ def measure_startup(env: Surroundings, runs: int) -> tuple[list[Figure], Baselin
         return [unmeasured(name, budget, env.display_error)], baseline
     if not env.command:
         return [unmeasured(name, budget, "rls-companion is not installed")], baseline
-    script = env.root / "empty_window.py"
-    script.write_text(EMPTY_WINDOW_SCRIPT)
+    script = PEERS / "empty_window.py"
     data = env.data_dir("startup")
     app_env = env.app_env(data)
     logs = env.root / "logs"
@@ -502,7 +496,7 @@ def measure_startup(env: Surroundings, runs: int) -> tuple[list[Figure], Baselin
         elif run:
             app_ms.append(seen * 1000.0)
         empty = App(
-            [sys.executable, str(script), repr(time.monotonic())],
+            [sys.executable, str(script), repr(time.monotonic()), "10"],
             app_env,
             logs,
             f"startup-empty-{run}",
@@ -551,7 +545,7 @@ def measure_startup(env: Surroundings, runs: int) -> tuple[list[Figure], Baselin
     return [figure], baseline
 
 
-# -- 2./3. CPU and memory ------------------------------------------------
+# -- 2./3. CPU, wake-ups and memory, side by side ------------------------
 
 
 def start_session_app(
@@ -564,104 +558,386 @@ def start_session_app(
     return app, wait_visible(app, APP_TITLE, env.display)
 
 
-def measure_session(
-    env: Surroundings, baseline: Baseline, long: bool, drift: DriftJob
-) -> list[Figure]:
-    """CPU of a sounding session over 20 s, then its peak memory after a minute."""
-    cpu_name = "CPU, session animating with sound"
-    cpu_budget = f"<= {CPU_SESSION_BUDGET:.1f}% of a core"
-    memory_seconds = LONG_MEMORY_SECONDS if long else MEMORY_SECONDS
-    mem_name = f"peak memory after {memory_seconds / 60:.0f} min of session, app / empty"
-    mem_budget = f"<= {MEMORY_RATIO_BUDGET:.2f}x"
-    why = env.display_error or ("" if env.command else "rls-companion is not installed")
-    if why:
-        return [unmeasured(cpu_name, cpu_budget, why), unmeasured(mem_name, mem_budget, why)]
-    minutes = "11" if long else "5"
-    app, seen = start_session_app(
-        env, env.data_dir("session-sound"), "session-sound", ["--start", "--minutes", minutes]
-    )
-    figures: list[Figure] = []
-    try:
-        if seen is None:
-            why = f"no window ({app.stderr().strip()[-200:]})"
-            return [unmeasured(cpu_name, cpu_budget, why), unmeasured(mem_name, mem_budget, why)]
-        time.sleep(SETTLE_SECONDS)
-        latencies = stream_latencies(env)
-        streaming = "Sink Input" in sink_inputs(env)
-        cpu = cpu_percent(app.pid, CPU_WINDOW_SECONDS)
-        cpu_figure = Figure(
-            cpu_name, f"{cpu:.2f}% of a core", cpu_budget, cpu <= CPU_SESSION_BUDGET
-        )
-        cpu_figure.notes.append(
-            f"{CPU_WINDOW_SECONDS:.0f} s window after {SETTLE_SECONDS:.0f} s settling; "
-            f"audio stream in PulseAudio: {'yes' if streaming else 'NO'}"
-            + (f" ({latencies})" if latencies else "")
-        )
-        if env.pulse_dir is None:
-            cpu_figure.notes.append(f"no sound server: {env.pulse_error}")
-            cpu_figure.passed = None
-            cpu_figure.measured += " (without sound)"
-        figures.append(cpu_figure)
-        # Nothing else is timed while the session runs on to its memory
-        # reading, so the phase-drift simulation runs now, in another process.
-        drift.start()
-        time.sleep(max(app.launched + seen + memory_seconds - time.monotonic(), 0.0))
-        if not app.alive():
-            raise RuntimeError(f"the app exited early ({app.fatal() or app.stderr()[-200:]})")
-        hwm = vm_hwm_kib(app.pid)
-    finally:
-        app.stop()
-    fatal = app.fatal()
-    if fatal:
-        figures[0].notes.append(f"the app's stderr mentions {fatal!r}")
-    if not baseline.hwm_kib:
-        figures.append(unmeasured(mem_name, mem_budget, "no empty-window baseline"))
-        return figures
-    empty = statistics.median(baseline.hwm_kib)
-    ratio = hwm / empty
-    memory = Figure(
-        mem_name,
-        f"{ratio:.2f}x ({hwm / 1024:.1f} / {empty / 1024:.1f} MiB)",
-        mem_budget,
-        ratio <= MEMORY_RATIO_BUDGET,
-    )
-    memory.notes.append(
-        "VmHWM of the app with the session sounding; empty window: median VmHWM "
-        "one second after it showed"
-    )
-    figures.append(memory)
-    return figures
+def voluntary_switches(pid: int) -> dict[int, int]:
+    """Voluntary context switches of each live thread of a process (by thread id)."""
+    counts: dict[int, int] = {}
+    with suppress(FileNotFoundError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                text = (task / "status").read_text()
+            except OSError:
+                continue  # the thread ended meanwhile
+            for line in text.splitlines():
+                if line.startswith("voluntary_ctxt_switches:"):
+                    counts[int(task.name)] = int(line.split()[1])
+                    break
+    return counts
 
 
-def measure_silent_session(env: Surroundings) -> Figure:
-    name = "CPU, session animating, audio.backend none"
-    budget = f"<= {CPU_SESSION_BUDGET:.1f}% of a core"
-    why = env.display_error or ("" if env.command else "rls-companion is not installed")
-    if why:
-        return unmeasured(name, budget, why, informational=True)
-    data = env.data_dir("session-silent")
-    configured = subprocess.run(
-        [*env.command, "config", "set", "audio.backend", "none"],
+@dataclass
+class Usage:
+    """What a process used over a stretch of its run."""
+
+    cpu: float  # % of one core
+    wakeups: float  # voluntary context switches per second, all threads
+    hwm_kib: int  # peak resident memory so far (VmHWM)
+    threads: int  # threads alive at the end
+    threads_gone: int  # threads that ended during the stretch (their switches are lost)
+
+
+def sleep_until(moment: float) -> None:
+    time.sleep(max(moment - time.monotonic(), 0.0))
+
+
+def usage_between(pid: int, origin: float, first: float, last: float) -> Usage:
+    """CPU, wake-ups and peak memory of `pid` over seconds [first, last] after `origin`."""
+    sleep_until(origin + first)
+    began, ticks, switches = time.monotonic(), cpu_ticks(pid), voluntary_switches(pid)
+    sleep_until(origin + last)
+    ended, ticks_after, switches_after = time.monotonic(), cpu_ticks(pid), voluntary_switches(pid)
+    seconds = ended - began
+    woke = sum(count - switches.get(tid, 0) for tid, count in switches_after.items())
+    return Usage(
+        cpu=(ticks_after - ticks) / CLK_TCK / seconds * 100.0,
+        wakeups=woke / seconds,
+        hwm_kib=vm_hwm_kib(pid),
+        threads=len(switches_after),
+        threads_gone=len(set(switches) - set(switches_after)),
+    )
+
+
+@dataclass
+class Run:
+    """One process measured over seconds WINDOW_FIRST-WINDOW_LAST of its run."""
+
+    key: str
+    label: str
+    usage: Usage | None = None
+    why: str = ""  # why it was not measured
+    notes: list[str] = field(default_factory=list)
+    cpu_budget: float | None = None  # % of one core
+    wakeup_budget: float | None = None  # per second
+    orb_ratio_budget: float | None = None  # CPU against the naive orb's
+
+
+def start_window(env: Surroundings, argv: list[str], data: Path, name: str) -> App:
+    """Launch a window process under the bench's X and sound servers."""
+    logs = env.root / "logs"
+    logs.mkdir(exist_ok=True)
+    return App(argv, env.app_env(data), logs, name)
+
+
+def configure(env: Surroundings, data: Path, key: str, value: str) -> str:
+    """Set one of the app's settings through its CLI; returns an error or ''."""
+    done = subprocess.run(
+        [*env.command, "config", "set", key, value],
         env=env.app_env(data),
         capture_output=True,
         text=True,
     )
-    if configured.returncode != 0:
-        return unmeasured(name, budget, configured.stderr.strip(), informational=True)
-    app, seen = start_session_app(env, data, "session-silent", ["--start", "--minutes", "5"])
+    return "" if done.returncode == 0 else (done.stderr.strip() or f"exit {done.returncode}")
+
+
+def has_setting(env: Surroundings, key: str) -> bool:
+    found = subprocess.run(
+        [*env.command, "config", "get", key],
+        env=env.app_env(env.data_dir("probe")),
+        capture_output=True,
+        text=True,
+    )
+    return found.returncode == 0
+
+
+def measure_run(
+    env: Surroundings,
+    run: Run,
+    argv: list[str],
+    title: str,
+    data: Path,
+    before_window: Callable[[App, str], None] | None = None,
+) -> Run:
+    """Start a window, optionally act on it before the measuring window, measure it, end it."""
+    if env.display is None:
+        run.why = env.display_error
+        return run
+    app = start_window(env, argv, data, run.key)
     try:
-        if seen is None:
-            return unmeasured(name, budget, "no window", informational=True)
-        time.sleep(SETTLE_SECONDS)
-        streaming = "Sink Input" in sink_inputs(env)
-        cpu = cpu_percent(app.pid, CPU_WINDOW_SECONDS)
+        seen = wait_visible(app, title, env.display)
+        window = window_id(title, env.display) if seen is not None else None
+        if seen is None or window is None:
+            run.why = f"no window ({app.stderr().strip()[-200:]})"
+            return run
+        origin = app.launched + seen
+        if before_window is not None:
+            before_window(app, window)
+        run.usage = usage_between(app.pid, origin, WINDOW_FIRST, WINDOW_LAST)
+        if not app.alive():
+            run.usage = None
+            run.why = f"it exited early ({app.fatal() or app.stderr().strip()[-200:]})"
+    except Exception as error:
+        run.usage = None
+        run.why = f"{type(error).__name__}: {error}"
     finally:
         app.stop()
-    figure = Figure(name, f"{cpu:.2f}% of a core", budget, cpu <= CPU_SESSION_BUDGET, True)
-    figure.notes.append(
-        f"same window as with sound; audio stream in PulseAudio: {'yes' if streaming else 'no'}"
+    fatal = app.fatal()
+    if fatal:
+        run.notes.append(f"stderr mentions {fatal!r}")
+    return run
+
+
+def app_run(env: Surroundings, run: Run, settings: dict[str, str], **kwargs: Any) -> Run:
+    """A default bedtime session of the app (with sound), with some settings changed."""
+    if not env.command:
+        run.why = "rls-companion is not installed"
+        return run
+    data = env.data_dir(run.key)
+    for key, value in settings.items():
+        error = configure(env, data, key, value)
+        if error:
+            run.why = f"config set {key} {value}: {error}"
+            return run
+    if env.pulse_dir is None:
+        run.notes.append(f"no sound server ({env.pulse_error}): measured without sound")
+    return measure_run(env, run, [*env.command, "--start"], APP_TITLE, data, **kwargs)
+
+
+PEER_SCRIPTS = {
+    "empty": ("empty_window.py", EMPTY_TITLE),
+    "orb": ("naive_orb.py", ORB_TITLE),
+    "dialog": ("breathing_dialog.py", DIALOG_TITLE),
+}
+
+
+def peer_run(env: Surroundings, key: str, label: str) -> Run:
+    """One of the small PySide6 programs in bench/peers, measured like the app."""
+    script, title = PEER_SCRIPTS[key]
+    argv = [sys.executable, str(PEERS / script)]
+    if key == "empty":
+        argv.append(repr(time.monotonic()))
+    argv.append(str(WINDOW_LAST + 30.0))  # each quits on its own if the bench cannot end it
+    return measure_run(env, Run(key, label), argv, title, env.data_dir(key))
+
+
+def measure_minimized(env: Surroundings) -> Run:
+    run = Run(
+        "minimized",
+        "app, window minimized",
+        cpu_budget=CPU_HIDDEN_BUDGET,
     )
-    return figure
+
+    def minimize_it(app: App, window: str) -> None:
+        assert env.display is not None
+        sleep_until(app.launched + MINIMIZE_AFTER_SECONDS)
+        run.notes.append(
+            f"minimized about {MINIMIZE_AFTER_SECONDS:.0f} s after launch: "
+            + minimize(window, env.display)
+        )
+
+    return app_run(env, run, {}, before_window=minimize_it)
+
+
+def measure_lights_out(env: Surroundings) -> Run:
+    run = Run(
+        "lights-out",
+        "app, lights-out",
+        cpu_budget=CPU_HIDDEN_BUDGET,
+        wakeup_budget=WAKEUPS_LIGHTS_OUT_BUDGET,
+    )
+    if not env.command:
+        run.why = "rls-companion is not installed"
+        return run
+    if not has_setting(env, LIGHTS_OUT):
+        run.why = f"skipped: the app has no setting {LIGHTS_OUT} yet"
+        return run
+
+    def check_black(app: App, window: str) -> None:
+        assert env.display is not None
+        sleep_until(app.launched + LIGHTS_OUT_CHECK_SECONDS)
+        level = brightest_level(window, env.display)
+        if level is not None and level > BLACK_LEVEL:
+            run.notes.append(f"the window was not black (level {level}): pressed L")
+            press(window, env.display, "l")
+            time.sleep(0.5)
+            level = brightest_level(window, env.display)
+        shown = "unreadable" if level is None else f"brightest grey level {level} of 255"
+        run.notes.append(
+            f"{LIGHTS_OUT} true; picture {LIGHTS_OUT_CHECK_SECONDS:.0f} s after launch: {shown}"
+        )
+
+    return app_run(env, run, {LIGHTS_OUT: "true"}, before_window=check_black)
+
+
+@dataclass
+class Recorder:
+    """parec recording the null sink's monitor, with the file's growth watched."""
+
+    path: Path
+    launched: float
+    proc: subprocess.Popen[bytes]
+    watcher: SizeWatcher
+
+    @classmethod
+    def start(cls, env: Surroundings) -> Recorder:
+        path = env.root / "monitor.raw"
+        launched = time.monotonic()
+        proc = subprocess.Popen(
+            [
+                "parec",
+                "-d",
+                f"{SINK}.monitor",
+                "--format=s16le",
+                "--channels=1",
+                f"--rate={RATE}",
+                "--latency-msec=10",
+                "--raw",
+                str(path),
+            ],
+            env=env.pulse_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return cls(path, launched, proc, SizeWatcher(path))
+
+    def recording(self) -> bool:
+        return wait_until(lambda: self.path.exists() and self.path.stat().st_size > 0, 10)
+
+    def close(self) -> None:
+        stop(self.proc)
+        self.watcher.close()
+
+
+@dataclass
+class DefaultSession:
+    run: Run
+    figures: list[Figure]
+    breakdown: dict[str, memory_map.Group] | None = None
+    breakdown_hwm_kib: int = 0
+
+
+def measure_default(
+    env: Surroundings, baseline: Baseline, long: bool, drift: DriftJob
+) -> DefaultSession:
+    """The default bedtime session with sound, measured for everything at once.
+
+    Seconds 10-40: CPU, wake-ups. The sound is recorded from the start for the
+    breath-tone onset (turning points up to 57 s); at one minute the memory
+    map is read, and peak memory after one minute (or ten with `--long`).
+    The drift simulation runs in another process once the CPU window is over.
+    """
+    run = Run(
+        "default",
+        "app, default session with sound",
+        cpu_budget=CPU_SESSION_BUDGET,
+        wakeup_budget=WAKEUPS_SESSION_BUDGET,
+        orb_ratio_budget=ORB_RATIO_BUDGET,
+    )
+    memory_seconds = LONG_MEMORY_SECONDS if long else MEMORY_SECONDS
+    mem_name = f"peak memory after {memory_seconds / 60:.0f} min of session, app / empty"
+    mem_budget = f"<= {MEMORY_RATIO_BUDGET:.2f}x"
+    onset_name = "breath-tone turning points vs schedule"
+    onset_budget = f"<= {ONSET_BUDGET_MS:.0f} ms"
+    result = DefaultSession(run, [])
+    why = env.display_error or ("" if env.command else "rls-companion is not installed")
+    if why:
+        run.why = why
+        result.figures = [unmeasured(mem_name, mem_budget, why), unmeasured(onset_name, "-", why)]
+        return result
+    recorder = Recorder.start(env) if env.pulse_dir is not None else None
+    onset_why = env.pulse_error if recorder is None else ""
+    if recorder is not None and not recorder.recording():
+        onset_why = "parec recorded nothing"
+    time.sleep(0.5)
+    data = env.data_dir("default")
+    app = start_window(env, [*env.command, "--start"], data, "default")
+    hwm: int | None = None
+    latencies = ""
+    streaming = False
+    start: float | None = None
+    try:
+        assert env.display is not None
+        seen = wait_visible(app, APP_TITLE, env.display)
+        if seen is None:
+            raise RuntimeError(f"no window ({app.stderr().strip()[-200:]})")
+        origin = app.launched + seen
+        start = wait_for_session(data)
+        sleep_until(origin + LATENCY_AT_SECONDS)
+        latencies = stream_latencies(env)
+        streaming = "Sink Input" in sink_inputs(env)
+        run.usage = usage_between(app.pid, origin, WINDOW_FIRST, WINDOW_LAST)
+        drift.start()
+        sleep_until(origin + MEMORY_SECONDS)
+        if not app.alive():
+            raise RuntimeError(f"the app exited early ({app.fatal() or app.stderr()[-200:]})")
+        result.breakdown = memory_map.read(app.pid)
+        result.breakdown_hwm_kib = vm_hwm_kib(app.pid)
+        sleep_until(origin + ONSET_RECORD_SECONDS)
+        if recorder is not None:
+            recorder.close()
+        sleep_until(origin + memory_seconds)
+        if not app.alive():
+            raise RuntimeError(f"the app exited early ({app.fatal() or app.stderr()[-200:]})")
+        hwm = vm_hwm_kib(app.pid)
+    except Exception as error:
+        run.why = run.why or f"{type(error).__name__}: {error}"
+        onset_why = onset_why or run.why
+    finally:
+        app.stop()
+        if recorder is not None:
+            recorder.close()
+    fatal = app.fatal()
+    if fatal:
+        run.notes.append(f"the app's stderr mentions {fatal!r}")
+    run.notes.append(
+        f"audio stream in PulseAudio: {'yes' if streaming else 'NO'}"
+        + (f" ({latencies} at {LATENCY_AT_SECONDS:.0f} s)" if latencies else "")
+    )
+    if env.pulse_dir is None:
+        run.notes.append(f"no sound server ({env.pulse_error}): measured without sound")
+        run.cpu_budget = run.wakeup_budget = run.orb_ratio_budget = None
+    # peak memory against the empty window
+    if hwm is None:
+        result.figures.append(unmeasured(mem_name, mem_budget, run.why or "not read"))
+    elif not baseline.hwm_kib:
+        result.figures.append(unmeasured(mem_name, mem_budget, "no empty-window baseline"))
+    else:
+        empty = statistics.median(baseline.hwm_kib)
+        ratio = hwm / empty
+        memory = Figure(
+            mem_name,
+            f"{ratio:.2f}x ({hwm / 1024:.1f} / {empty / 1024:.1f} MiB)",
+            mem_budget,
+            ratio <= MEMORY_RATIO_BUDGET,
+        )
+        memory.notes.append(
+            "VmHWM of the app in the default session with sound; empty window: median VmHWM "
+            "one second after it showed (start-up runs)"
+        )
+        result.figures.append(memory)
+    # breath-tone onset
+    if onset_why or recorder is None or start is None:
+        why = onset_why or "the session was not recorded in the history"
+        result.figures.append(unmeasured(onset_name, onset_budget, why))
+    else:
+        result.figures.append(onset_figure(onset_name, onset_budget, recorder, start, latencies))
+    return result
+
+
+def wait_for_session(data: Path) -> float | None:
+    """The session's start on the monotonic clock, once it is in the history database."""
+    started: list[float] = []
+
+    def session_started() -> bool:
+        value = session_start_monotonic(data)
+        if value is not None:
+            started.append(value)
+        return value is not None
+
+    return started[-1] if wait_until(session_started, 8.0, 0.2) else None
+
+
+def measure_silent_session(env: Surroundings) -> Run:
+    run = Run("silent", "app, audio.backend none (no sound)")
+    return app_run(env, run, {"audio.backend": "none"})
 
 
 def measure_idle(env: Surroundings) -> Figure:
@@ -683,6 +959,153 @@ def measure_idle(env: Surroundings) -> Figure:
         f"{IDLE_WINDOW_SECONDS:.0f} s window after {IDLE_SETTLE_SECONDS:.0f} s settling"
     )
     return figure
+
+
+def verdict_word(passed: bool | None) -> str:
+    return "NOT MEASURED" if passed is None else ("PASS" if passed else "FAIL")
+
+
+def ratio(ours: float, theirs: float, floor: float) -> str:
+    return f"{ours / theirs:.2f}x" if theirs >= floor else "-"
+
+
+def verdict(run: Run, orb: Run | None) -> tuple[str, bool | None]:
+    """The run's budgets as text, and whether they all hold (None: not measured)."""
+    parts: list[str] = []
+    held: list[bool] = []
+    usage = run.usage
+    if run.cpu_budget is not None:
+        parts.append(f"CPU <= {run.cpu_budget:g}%")
+        if usage is not None:
+            held.append(usage.cpu <= run.cpu_budget)
+    if run.orb_ratio_budget is not None:
+        parts.append(f"<= {run.orb_ratio_budget:g}x orb")
+        if usage is not None and orb is not None and orb.usage is not None:
+            held.append(usage.cpu <= run.orb_ratio_budget * orb.usage.cpu)
+        elif usage is not None:
+            held.append(False)
+    if run.wakeup_budget is not None:
+        parts.append(f"wake-ups <= {run.wakeup_budget:g}/s")
+        if usage is not None:
+            held.append(usage.wakeups <= run.wakeup_budget)
+    if not parts:
+        return "(info)", None
+    if usage is None:
+        return ", ".join(parts), None
+    return ", ".join(parts), all(held)
+
+
+def run_figures(run: Run, orb: Run | None) -> list[Figure]:
+    """One figure for each budget of a run: CPU (with its ratio to the orb), wake-ups."""
+    figures: list[Figure] = []
+    usage = run.usage
+    orb_cpu = orb.usage.cpu if orb is not None and orb.usage is not None else None
+    if run.cpu_budget is not None or run.orb_ratio_budget is not None:
+        parts = [f"<= {run.cpu_budget:g}% of a core"] if run.cpu_budget is not None else []
+        if run.orb_ratio_budget is not None:
+            parts.append(f"<= {run.orb_ratio_budget:g}x orb")
+        name = f"CPU, {run.label}"
+        if usage is None:
+            figures.append(unmeasured(name, " and ".join(parts), run.why))
+        else:
+            held = run.cpu_budget is None or usage.cpu <= run.cpu_budget
+            measured = f"{usage.cpu:.2f}% of a core"
+            if run.orb_ratio_budget is not None:
+                if orb_cpu is None or orb_cpu <= 0:
+                    held = False
+                    measured += " (orb not measured)"
+                else:
+                    held = held and usage.cpu <= run.orb_ratio_budget * orb_cpu
+                    measured += f" ({usage.cpu / orb_cpu:.2f}x orb)"
+            figures.append(Figure(name, measured, " and ".join(parts), held))
+    if run.wakeup_budget is not None:
+        name = f"wake-ups, {run.label}"
+        budget = f"<= {run.wakeup_budget:g}/s"
+        if usage is None:
+            figures.append(unmeasured(name, budget, run.why))
+        else:
+            figures.append(
+                Figure(name, f"{usage.wakeups:.0f}/s", budget, usage.wakeups <= run.wakeup_budget)
+            )
+    if run.why.startswith("skipped"):
+        for figure in figures:
+            figure.informational = True
+    return figures
+
+
+def side_by_side(runs: Sequence[Run]) -> tuple[list[str], list[Figure]]:
+    """The table of the runs with their ratios, and one figure per budgeted run."""
+    by_key = {run.key: run for run in runs}
+    orb, empty = by_key.get("orb"), by_key.get("empty")
+    headers = (
+        "run",
+        "CPU %",
+        "/orb",
+        "/empty",
+        "wake/s",
+        "/orb",
+        "/empty",
+        "peak MiB",
+        "/orb",
+        "/empty",
+        "budget",
+        "result",
+    )
+    rows: list[tuple[str, ...]] = []
+    figures: list[Figure] = []
+    for run in runs:
+        budget, passed = verdict(run, orb)
+        result = "-" if budget == "(info)" else verdict_word(passed)
+        if run.usage is None:
+            if run.why.startswith("skipped"):
+                result = "SKIPPED"
+            rows.append((run.label, "not measured (see below)", *[""] * 8, budget, result))
+        else:
+            u = run.usage
+            o = orb.usage if orb is not None else None
+            e = empty.usage if empty is not None else None
+            rows.append(
+                (
+                    run.label,
+                    f"{u.cpu:.2f}",
+                    ratio(u.cpu, o.cpu, 0.05) if o else "-",
+                    ratio(u.cpu, e.cpu, 0.05) if e else "-",
+                    f"{u.wakeups:.0f}",
+                    ratio(u.wakeups, o.wakeups, 0.5) if o else "-",
+                    ratio(u.wakeups, e.wakeups, 0.5) if e else "-",
+                    f"{u.hwm_kib / 1024:.0f}",
+                    ratio(u.hwm_kib, o.hwm_kib, 1) if o else "-",
+                    ratio(u.hwm_kib, e.hwm_kib, 1) if e else "-",
+                    budget,
+                    result,
+                )
+            )
+        figures.extend(run_figures(run, orb))
+    if not rows:
+        return [], figures
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    rule = "  ".join("-" * w for w in widths)
+    lines = [
+        f"side by side, seconds {WINDOW_FIRST:.0f}-{WINDOW_LAST:.0f} after each window showed "
+        "(CPU: % of one core, all threads and children; wake/s: voluntary context switches",
+        "per second summed over all threads; peak: VmHWM at the end; /orb, /empty: this run "
+        "against the naive orb and the empty window, '-' where that one is about zero)",
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)),
+        rule,
+    ]
+    for row in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    lines.append(rule)
+    for run in runs:
+        lines.extend(f"  {run.label}: {note}" for note in run.notes)
+        if run.usage is not None and run.usage.threads_gone:
+            lines.append(
+                f"  {run.label}: {run.usage.threads_gone} thread(s) ended during the window "
+                "(their switches are not counted)"
+            )
+        if run.usage is None:
+            lines.append(f"  {run.label}: not measured: {run.why[-600:]}")
+    return lines, figures
 
 
 # -- 4. phase boundaries -------------------------------------------------
@@ -1020,76 +1443,24 @@ def smooth(values: FloatArray, width: int) -> FloatArray:
     return np.convolve(padded, kernel, mode="valid")[: len(values)]
 
 
-def measure_onset(env: Surroundings) -> list[Figure]:
-    name = "breath-tone turning points vs schedule"
-    budget = f"<= {ONSET_BUDGET_MS:.0f} ms"
-    why = (
-        env.display_error
-        or ("" if env.command else "rls-companion is not installed")
-        or (env.pulse_error if env.pulse_dir is None else "")
-    )
-    if why:
-        return [unmeasured(name, budget, why)]
-    data = env.data_dir("onset")
-    recording = env.root / "monitor.raw"
-    parec_started = time.monotonic()
-    parec = subprocess.Popen(
-        [
-            "parec",
-            "-d",
-            f"{SINK}.monitor",
-            "--format=s16le",
-            "--channels=1",
-            f"--rate={RATE}",
-            "--latency-msec=10",
-            "--raw",
-            str(recording),
-        ],
-        env=env.pulse_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    watcher = SizeWatcher(recording)
-    app: App | None = None
-    latencies = ""
-    try:
-        if not wait_until(lambda: recording.exists() and recording.stat().st_size > 0, 10):
-            return [unmeasured(name, budget, "parec recorded nothing")]
-        time.sleep(0.5)
-        app, seen = start_session_app(env, data, "onset", ["--start", "--minutes", "1"])
-        if seen is None:
-            return [unmeasured(name, budget, f"no window ({app.stderr().strip()[-200:]})")]
-        started: list[float] = []
-
-        def session_started() -> bool:
-            value = session_start_monotonic(data)
-            if value is not None:
-                started.append(value)
-            return value is not None
-
-        if not wait_until(session_started, 30, 0.2):
-            return [unmeasured(name, budget, "the session was not recorded in the history")]
-        start = started[-1]
-        time.sleep(max(start + 20.0 - time.monotonic(), 0.0))
-        latencies = stream_latencies(env)
-        time.sleep(max(start + 63.0 - time.monotonic(), 0.0))
-    finally:
-        if app is not None:
-            app.stop()
-        stop(parec)
-        watcher.close()
-    clock = watcher.clock()
-    samples = np.fromfile(recording, dtype="<i2").astype(np.float64) / 32768.0
+def onset_figure(
+    name: str, budget: str, recorder: Recorder, start: float, latencies: str
+) -> Figure:
+    """The onset figure from a finished recording of a session that began at `start`."""
+    clock = recorder.watcher.clock()
+    samples = np.fromfile(recorder.path, dtype="<i2").astype(np.float64) / 32768.0
     figure = analyse_onset(name, budget, samples, start, clock)
     first = float(clock.capture(np.zeros(1))[0])
     figure.notes.append(
-        "capture times from the recording's growth (sample 0 captured "
-        f"{1000 * (first - parec_started):.0f} ms after parec was launched); session start "
-        "from the history database (stored to the millisecond)"
+        "recorded during the default session; capture times from the recording's growth "
+        f"(sample 0 captured {1000 * (first - recorder.launched):.0f} ms after parec was "
+        "launched); session start from the history database (stored to the millisecond)"
     )
     if latencies:
-        figure.notes.append(f"the app's PulseAudio stream at 20 s: {latencies}")
-    return [figure]
+        figure.notes.append(
+            f"the app's PulseAudio stream at {LATENCY_AT_SECONDS:.0f} s: {latencies}"
+        )
+    return figure
 
 
 def analyse_onset(
@@ -1174,7 +1545,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--long", action="store_true", help="read peak memory after a 10-minute session"
     )
-    parser.add_argument("--runs", type=int, default=5, help="start-up runs of each window")
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="print where the app's memory sits after a minute of a session",
+    )
+    parser.add_argument("--runs", type=int, default=7, help="start-up runs of each window")
     parser.add_argument("--drift-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.drift_only:
@@ -1185,6 +1561,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     began = time.monotonic()
     load_before = load_average()
     figures: list[Figure] = []
+    runs: list[Run] = []
+    default_session: list[DefaultSession] = []
     drift = DriftJob()
     try:
         with surroundings() as env:
@@ -1197,16 +1575,38 @@ def main(argv: Sequence[str] | None = None) -> int:
                 found, baseline = measure_startup(env, args.runs)
                 return found
 
+            def default() -> list[Figure]:
+                measured = measure_default(env, baseline, args.long, drift)
+                default_session.append(measured)
+                runs.append(measured.run)
+                return measured.figures
+
+            def add(run: Callable[[], Run]) -> Callable[[], list[Figure]]:
+                def step() -> list[Figure]:
+                    runs.append(run())
+                    return []
+
+                return step
+
+            reduced = Run("reduced", "app, reduced motion", cpu_budget=CPU_REDUCED_BUDGET)
             steps: list[tuple[str, Callable[[], list[Figure]]]] = [
                 ("start-up to visible window, app / empty", startup),
+                ("default session with sound (CPU, wake-ups, memory, tone onset)", default),
                 (
-                    "CPU and memory, session with sound",
-                    lambda: measure_session(env, baseline, args.long, drift),
+                    "reduced motion",
+                    add(lambda: app_run(env, reduced, {"appearance.reduced_motion": "true"})),
                 ),
-                ("phase-boundary drift", lambda: [drift.figure()]),
-                ("CPU, session with audio.backend none", lambda: [measure_silent_session(env)]),
+                ("window minimized", add(lambda: measure_minimized(env))),
+                ("lights-out", add(lambda: measure_lights_out(env))),
+                ("no sound (audio.backend none)", add(lambda: measure_silent_session(env))),
+                ("empty window", add(lambda: peer_run(env, "empty", "empty window"))),
+                ("naive 60 fps orb", add(lambda: peer_run(env, "orb", "naive 60 fps orb"))),
+                (
+                    "25 fps breathing dialog",
+                    add(lambda: peer_run(env, "dialog", "25 fps breathing dialog")),
+                ),
                 ("CPU, idle", lambda: [measure_idle(env)]),
-                ("breath-tone turning points vs schedule", lambda: measure_onset(env)),
+                ("phase-boundary drift", lambda: [drift.figure()]),
             ]
             for name, step in steps:
                 log(f"measuring: {name}")
@@ -1216,7 +1616,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                     figures.append(unmeasured(name, "-", f"{type(error).__name__}: {error}"))
     finally:
         drift.close()
+    table, run_figures = side_by_side(runs)
+    print()
+    print("\n".join(table))
+    figures = run_figures + figures
     print_table(figures)
+    if args.memory:
+        print()
+        measured = default_session[0] if default_session else None
+        if measured is not None and measured.breakdown is not None:
+            title = (
+                f"memory of the app after {MEMORY_SECONDS:.0f} s of the default session "
+                f"(/proc/PID/smaps; VmHWM then {measured.breakdown_hwm_kib / 1024:.1f} MiB)"
+            )
+            print(memory_map.report(measured.breakdown, title))
+        else:
+            print("memory map: not read (the default session was not measured)")
     print(
         f"\nmachine: {os.cpu_count()} cores; load average {load_before} before, "
         f"{load_average()} after (other work on the machine skews wall times)"
