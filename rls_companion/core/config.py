@@ -151,6 +151,7 @@ class Appearance(_Section):
     name: typing.ClassVar[str] = "appearance"
     theme: str
     reduced_motion: bool
+    lights_out: bool
 
 
 SECTIONS: tuple[type[_Section], ...] = (

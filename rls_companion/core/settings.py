@@ -255,6 +255,14 @@ SCHEMA: tuple[Spec, ...] = (
     ),
     Spec("appearance.theme", str, "night", "Theme", choices=("night", "dark", "light", "system")),
     Spec("appearance.reduced_motion", bool, False, "Reduced motion"),
+    Spec(
+        "appearance.lights_out",
+        bool,
+        False,
+        "Start sessions with the lights out",
+        help="A black screen while the sound and guidance go on (L during a session). "
+        "The re-settle session always starts this way.",
+    ),
 )
 
 SPECS: dict[str, Spec] = {spec.key: spec for spec in SCHEMA}

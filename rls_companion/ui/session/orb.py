@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFont, QPainter, QPen, QRadialGradient
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QRadialGradient
 
 from rls_companion.core.breathing import PHASE_WORDS, BreathState, Phase
 from rls_companion.ui.theme import Theme
@@ -102,13 +102,76 @@ def frame_keys(rect: QRectF, frame: Frame) -> tuple[tuple[object, ...], tuple[ob
     return orb_key, text_key
 
 
-def paint_frame(p: QPainter, rect: QRectF, theme: Theme, frame: Frame) -> None:
+class OrbSprite:
+    """The orb's gradient, painted once at its largest and then drawn scaled.
+
+    A radial gradient is the costliest thing on screen: filling it anew for
+    every frame kept a core busy. Scaling the orb about its centre scales its
+    gradient exactly (the focal point included), and fading it scales every
+    colour's alpha alike, so one image painted at full size and strength,
+    drawn smaller and fainter, shows what the gradient itself would. The
+    raster engine scales an opaque copy quickly and lays an unscaled image
+    down translucent quickly, but is slow at both at once: so the orb is
+    scaled into a scratch image first (at the same sub-pixel offset), then
+    laid down at whole device pixels with its strength. The gradient is
+    painted again only when the size, the theme or the pixel ratio changes.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._image = QImage()
+        self._scratch = QImage()
+        self.renders = 0  # how often the gradient was painted, for tests
+
+    def image(self, theme: Theme, r_max: float, ratio: float) -> QImage:
+        """The orb at radius `r_max` (device pixels: `r_max` times `ratio`)."""
+        key = (theme.orb, theme.orb_glow, r_max, ratio)
+        if key != self._key:
+            side = math.ceil(2 * r_max * HALO_SCALE * ratio) + 2
+            image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(QColor(0, 0, 0, 0))
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            _paint_orb(painter, QPointF(side / 2, side / 2), r_max * ratio, theme, 1.0)
+            painter.end()
+            self._key, self._image = key, image
+            self._scratch = QImage(side + 2, side + 2, QImage.Format.Format_ARGB32_Premultiplied)
+            self._scratch.setDevicePixelRatio(ratio)
+            self.renders += 1
+        return self._image
+
+    def draw(self, p: QPainter, orb: OrbGeometry, theme: Theme) -> None:
+        device = p.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        image = self.image(theme, orb.r_max, ratio)
+        half = image.width() / 2 * (orb.radius / orb.r_max)  # device pixels
+        left = orb.center.x() * ratio - half
+        top = orb.center.y() * ratio - half
+        x, y = math.floor(left), math.floor(top)
+        used = min(math.ceil(2 * half) + 2, self._scratch.width())
+        scratch = QPainter(self._scratch)
+        scratch.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        scratch.fillRect(QRectF(0, 0, used / ratio, used / ratio), QColor(0, 0, 0, 0))
+        scratch.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        target = QRectF((left - x) / ratio, (top - y) / ratio, 2 * half / ratio, 2 * half / ratio)
+        scratch.drawImage(target, image, QRectF(image.rect()))
+        scratch.end()
+        p.save()
+        p.setOpacity(min(max(orb.strength, 0.0), 1.0))
+        p.drawImage(QPointF(x / ratio, y / ratio), self._scratch, QRectF(0, 0, used, used))
+        p.restore()
+
+
+def paint_frame(
+    p: QPainter, rect: QRectF, theme: Theme, frame: Frame, sprite: OrbSprite | None = None
+) -> None:
+    """Paint `frame` into `rect`; `sprite` keeps the orb's image between frames."""
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     p.fillRect(rect, theme.color("background"))
     fade = frame.fade
     orb = orb_geometry(rect, frame)
     center, r_max = orb.center, orb.r_max
-    _paint_orb(p, center, orb.radius, theme, orb.strength)
+    (sprite or OrbSprite()).draw(p, orb, theme)
     if frame.urge_progress is not None:
         _paint_urge_ring(p, center, r_max * RING_SCALE, theme, frame.urge_progress)
 

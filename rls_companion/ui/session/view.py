@@ -3,7 +3,8 @@
 Repaints are requested only while something on screen changes: during the
 moving parts of the breath and the fades a frame timer runs; during holds the
 view wakes once per countdown second; while paused, finished, hidden or
-minimized it does not repaint at all.
+minimized it does not repaint at all. With the lights out (see `lights_out`)
+the window is black and nothing is painted while the sound goes on.
 """
 
 from __future__ import annotations
@@ -31,7 +32,15 @@ from rls_companion.core.streaks import StreakRules
 from rls_companion.core.urge import SAFETY_LINE
 from rls_companion.ui.session.controller import SessionController, SessionEnd
 from rls_companion.ui.session.guide import GuideController
-from rls_companion.ui.session.orb import Frame, clock_text, frame_keys, orb_geometry, paint_frame
+from rls_companion.ui.session.lights_out import LightsOut
+from rls_companion.ui.session.orb import (
+    Frame,
+    OrbSprite,
+    clock_text,
+    frame_keys,
+    orb_geometry,
+    paint_frame,
+)
 from rls_companion.ui.session.urge_controller import UrgeController
 from rls_companion.ui.session.urge_panel import UrgeControls, ending_words
 from rls_companion.ui.theme import Theme
@@ -48,6 +57,8 @@ MAX_LOOKAHEAD_FRAMES = 30  # wake at least once a second while running
 URGE_AFTERGLOW_SECONDS = 6.0
 # The re-settle session is led by sound: the screen stays close to dark.
 RESETTLE_DIM = 0.25
+# The pages of the view: the session, its end card, and nothing (lights out).
+RUNNING_PAGE, END_PAGE, DARK_PAGE = 0, 1, 2
 
 
 class PaintedKeys(NamedTuple):
@@ -67,6 +78,9 @@ class OrbCanvas(QWidget):
         super().__init__(view)
         self._view = view
         self.frames_painted = 0
+        self.sprite = OrbSprite()
+        # Every paint covers its whole area: nothing behind it needs painting first.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAccessibleName("Breathing guide")
         self.setMinimumSize(320, 260)
 
@@ -75,7 +89,7 @@ class OrbCanvas(QWidget):
         if frame is None:
             return
         painter = QPainter(self)
-        paint_frame(painter, QRectF(self.rect()), self._view.theme, frame)
+        paint_frame(painter, QRectF(self.rect()), self._view.theme, frame, self.sprite)
         painter.end()
         self.frames_painted += 1
         self._view.after_paint(frame, event.region())
@@ -103,6 +117,8 @@ class SessionView(QWidget):
         self._phase_name = ""
         self._painted_keys: PaintedKeys | None = None
         self._painted_radius = 0.0  # of the orb last painted
+        self.lights_out_cover: LightsOut | None = None  # made when first needed
+        self._lit_page = RUNNING_PAGE  # the page shown when the lights are on
         self._wake_timer = QTimer(self)
         self._wake_timer.setSingleShot(True)
         self._wake_timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -118,7 +134,17 @@ class SessionView(QWidget):
         self.urge_button = QPushButton("Urge to move  (U)", self)
         self.urge_button.setAccessibleName("Mark an urge to move and start the urge timer (U)")
         self.urge_button.clicked.connect(lambda: urges.mark())
-        for button in (self.urge_button, self.pause_button, self.skip_button, self.stop_button):
+        self.lights_button = QPushButton("Lights out", self)
+        self.lights_button.setAccessibleName("Turn the screen black while the session goes on (L)")
+        self.lights_button.clicked.connect(self.lights_out)
+        buttons = (
+            self.urge_button,
+            self.lights_button,
+            self.pause_button,
+            self.skip_button,
+            self.stop_button,
+        )
+        for button in buttons:
             button.setProperty("role", "quiet")
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.pause_button.clicked.connect(controller.toggle_pause)
@@ -128,8 +154,18 @@ class SessionView(QWidget):
         self.notice_label.setProperty("role", "notice")
         self.notice_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice_label.hide()
-        hint = QLabel("Space pause · U urge · N next part · Esc stop · F11 full screen", self)
+        keys = (
+            "Space pause",
+            "U urge",
+            "N next part",
+            "L lights out",
+            "Esc stop",
+            "F11 full screen",
+        )
+        # Each key and its word stay on one line when the hint wraps.
+        hint = QLabel(" · ".join(key.replace(" ", "\u00a0") for key in keys), self)
         hint.setProperty("role", "fine")
+        hint.setWordWrap(True)  # two short lines rather than crowding the buttons
 
         session_row = QWidget(self)
         controls = QHBoxLayout(session_row)
@@ -138,6 +174,7 @@ class SessionView(QWidget):
         controls.addWidget(hint)
         controls.addStretch(1)
         controls.addWidget(self.urge_button)
+        controls.addWidget(self.lights_button)
         controls.addWidget(self.pause_button)
         controls.addWidget(self.skip_button)
         controls.addWidget(self.stop_button)
@@ -169,6 +206,7 @@ class SessionView(QWidget):
         self._pages = QStackedLayout(self)
         self._pages.addWidget(running)
         self._pages.addWidget(self.end_card)
+        self._pages.addWidget(QWidget(self))  # under the lights-out cover
 
         controller.started.connect(self._on_started)
         controller.changed.connect(self._on_changed)
@@ -312,8 +350,14 @@ class SessionView(QWidget):
         self._schedule()
 
     def _visible_on_screen(self) -> bool:
+        """Whether the orb can be seen: not while the window is minimized,
+        hidden or covered (the window system then asks for a paint when it
+        shows again, and the frames start from there) or the lights are out."""
         window = self.window()
-        return self.isVisible() and not window.isMinimized()
+        handle = window.windowHandle()
+        if handle is not None and not handle.isExposed():
+            return False
+        return self.canvas.isVisible() and not window.isMinimized()
 
     def _schedule(self) -> None:
         """Wake when the picture will first look different: the orb has moved
@@ -354,8 +398,35 @@ class SessionView(QWidget):
 
     def wake(self) -> None:
         """The window came back into view: paint the present moment."""
-        if self._pages.currentIndex() == 0:
+        if self._pages.currentIndex() == RUNNING_PAGE:
             self.canvas.update()
+
+    # -- lights out ------------------------------------------------------
+    @property
+    def dark(self) -> bool:
+        return self.lights_out_cover is not None and self.lights_out_cover.active
+
+    def lights_out(self) -> None:
+        """Turn the whole window black while the session goes on (L, or the
+        button); any key or a move of the mouse brings the picture back."""
+        if not self.controller.active or self.dark:
+            return
+        if self.lights_out_cover is None:
+            self.lights_out_cover = LightsOut(self.window())
+            self.lights_out_cover.restored.connect(self._lights_back)
+        self._wake_timer.stop()
+        self._pages.setCurrentIndex(DARK_PAGE)  # nothing under the cover paints
+        self.lights_out_cover.cover()
+
+    def _lights_back(self) -> None:
+        self._pages.setCurrentIndex(self._lit_page)
+        self._painted_keys = None
+        self.canvas.update()
+
+    def _show_page(self, index: int) -> None:
+        self._lit_page = index
+        if not self.dark:
+            self._pages.setCurrentIndex(index)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Show, QEvent.Type.WindowStateChange):
@@ -366,10 +437,15 @@ class SessionView(QWidget):
     def _on_started(self) -> None:
         # Notices are cleared when a session ends, not here: the guide and
         # the sound may already have spoken up for this one.
-        self._pages.setCurrentIndex(0)
+        self._show_page(RUNNING_PAGE)
         self.urge_button.setVisible(self.urges.enabled)
         self.pause_button.setText("Pause")
         self.canvas.update()
+        # The re-settle session is led by sound: it starts dark.
+        moment = self.controller.snapshot()
+        resettle = moment is not None and moment.kind is Kind.RESETTLE
+        if resettle or self.controller.context.settings.typed.appearance.lights_out:
+            self.lights_out()
 
     def _on_changed(self) -> None:
         moment = self.controller.snapshot()
@@ -379,7 +455,7 @@ class SessionView(QWidget):
 
     @property
     def showing_end_card(self) -> bool:
-        return self._pages.currentIndex() == 1
+        return self._lit_page == END_PAGE
 
     def _on_ended(self, end: SessionEnd) -> None:
         self._wake_timer.stop()
@@ -395,7 +471,7 @@ class SessionView(QWidget):
             self.end_title.setText("Session saved")
             detail = f"Stopped after {practised}. Every minute counts."
         self.end_detail.setText(detail)
-        self._pages.setCurrentIndex(1)
+        self._show_page(END_PAGE)
 
     def _show_notice(self, message: str) -> None:
         lines = [line for line in self.notice_label.text().split("\n") if line]

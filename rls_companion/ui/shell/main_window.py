@@ -165,6 +165,8 @@ class MainWindow(QMainWindow):
         self.next_key.activated.connect(self.guide.skip_part)
         self.move_key = QShortcut(QKeySequence(Qt.Key.Key_M), self)
         self.move_key.activated.connect(self.urges.move_now)
+        self.lights_key = QShortcut(QKeySequence(Qt.Key.Key_L), self)
+        self.lights_key.activated.connect(self.session_view.lights_out)
         self.rating_keys = []
         for digit in range(10):
             key = QShortcut(QKeySequence(str(digit)), self)
@@ -257,7 +259,7 @@ class MainWindow(QMainWindow):
             if self.pages.currentWidget() is self._built(name):
                 self.nav_buttons[name].setChecked(True)
         self.space.setEnabled(page is self.start_view or in_session or welcome)
-        for key in (self.urge_key, self.move_key, self.skip, self.next_key):
+        for key in (self.urge_key, self.move_key, self.skip, self.next_key, self.lights_key):
             key.setEnabled(in_session)
         for key in self.rating_keys:
             key.setEnabled(in_session or page is self.start_view)
