@@ -3,8 +3,8 @@
 Qt pulls bytes from a QIODevice whenever its buffer has room; our device
 renders exactly that many frames on demand. Qt's buffer holds
 `BUFFER_SECONDS`, and the sound server about `PULSE_LATENCY_MS` more (see
-below): about half a second in all, enough to ride out a busy moment without
-a dropout. The mixer is told the lead of both (what Qt has queued plus the
+below): about half a second in all, enough to ride out a busy moment
+without a dropout. The mixer is told the lead of both (what Qt has queued plus the
 latency asked of the server), so cues still land on time.
 
 The stream lives on the sink's own thread (a QThread with its own event
@@ -74,7 +74,15 @@ log = logging.getLogger(__name__)
 BUFFER_SECONDS = 0.3
 # Asked of PulseAudio for the server's side of the stream (Qt 6.10 and later
 # ask for 17 ms, too little on a busy machine; see above). PulseAudio keeps
-# about half of it in the stream's buffer and the rest in the output's.
+# about half of it in the stream's buffer and the rest in the output's. Each
+# request of the server for sound wakes libpulse's thread and then the
+# sink's; a longer latency means fewer, larger requests (measured over a
+# session on a null sink: 200 ms, about 38 wake-ups a second between the two
+# threads; 400 ms, about 18; 500 ms, about 15). But with 400 ms, on a busy
+# machine, the first phase chime after the fade-in rang about 0.1 s off its
+# breath, twice in two runs (tests/e2e/test_audio_under_load_e2e.py; most
+# likely the server holds less than asked at first, so the lead told to the
+# mixer is too long until it settles). 200 ms kept every cue within 30 ms.
 PULSE_LATENCY_MS = 200
 MAX_PULL_FRAMES = 4096
 CHECK_MS = 1000

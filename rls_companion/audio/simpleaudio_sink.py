@@ -13,9 +13,10 @@ What does work: simpleaudio never copies the buffer it is given; its playback
 thread reads the caller's memory as it goes (simpleaudio 1.0.4, all three
 platforms). So the sink hands it one long buffer (a segment of
 `segment_seconds`, anonymous memory) and a background thread renders the
-session into it a little ahead of playback: no seams at all within a
-segment. Memory already played is handed back to the system as it goes, so a
-long segment costs a few seconds of memory, not its length.
+session into it a little ahead of playback, a fifth of a second at a time (so
+it wakes about five times a second): no seams at all within a segment.
+Memory already played is handed back to the system as it goes, so a long
+segment costs a few seconds of memory, not its length.
 
 Between segments (every ten minutes by default) the device is reopened: the
 old segment ends with a 20 ms fade, the new one starts with 40 ms of silence
@@ -40,7 +41,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 
 from rls_companion.audio.sinks import Source
 from rls_companion.core.rate import SAMPLE_RATE
@@ -51,7 +52,10 @@ log = logging.getLogger(__name__)
 BYTES_PER_SAMPLE = 2  # int16: what every ALSA device takes
 SEGMENT_SECONDS = 600.0
 LEAD_SECONDS = 0.5  # rendered ahead of playback: rides out a busy moment
-BLOCK_FRAMES = 2048  # rendered at a time (46 ms)
+# Rendered at a time: the thread wakes about five times a second (the breath
+# changes slowly; a short block would only mean more wake-ups on a battery).
+BLOCK_SECONDS = 0.2
+BLOCK_FRAMES = round(BLOCK_SECONDS * SAMPLE_RATE)
 # A new stream on an idle PulseAudio sink loses its first 10-20 ms (measured):
 # a segment starts with this much silence.
 LEAD_IN_SECONDS = 0.04
@@ -71,6 +75,7 @@ SILENT_LEVEL = 2  # int16 steps: anything this quiet may stop without a fade
 # in 5 of 6 runs, and 1.0 s in none of 3): a fade is heard by this long after
 # its place in the buffer comes up. Only a stop with sound still sounding waits.
 OUTPUT_LATENCY_SECONDS = 1.0
+WATCH_MS = 1000  # how often the GUI thread looks for news from the rendering thread
 
 
 class SimpleaudioProblem(Exception):
@@ -228,9 +233,12 @@ class SimpleaudioSink(QObject):
         self.lost = False  # silent, trying the device again now and then
         self.segments = 0  # opened so far
         self.underruns = 0  # times rendering fell behind playback
-        # The thread cannot call into Qt; a slow timer passes its news on.
+        # The thread cannot call into Qt; a slow timer passes its news on
+        # (once a second is soon enough for a notice, and wakes the GUI
+        # thread no more often than that).
         self._watch = QTimer(self)
-        self._watch.setInterval(250)
+        self._watch.setInterval(WATCH_MS)
+        self._watch.setTimerType(Qt.TimerType.VeryCoarseTimer)
         self._watch.timeout.connect(self._check)
 
     # -- called on the GUI thread ----------------------------------------
@@ -340,7 +348,7 @@ class SimpleaudioSink(QObject):
                 self._source(skip, 0.0)
         # simpleaudio starts reading at once: fill the lead before it plays.
         while segment.written < segment.lead_in + self._lead_frames:
-            self._render(segment, BLOCK_FRAMES)
+            self._render(segment, min(BLOCK_FRAMES, segment.frames - segment.written))
         segment.start(self._module)
         self.segments += 1
         return segment

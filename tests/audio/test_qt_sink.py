@@ -231,3 +231,86 @@ def test_the_sound_is_rendered_on_its_own_thread_while_the_gui_thread_is_busy(
     assert seen["failures"] == []
     chatter = [m for m in seen["messages"] if not any(w in m for w in START_UP_CHATTER)]
     assert chatter == []
+
+
+# Runs in a child process: streams silence for a moment, then counts how
+# often the stream's threads (the sink's own and libpulse's) woke up over
+# WAKE_WINDOW_MS of steady playback, and prints the rate per second.
+WAKE_CHILD = """
+import json, sys, time
+from pathlib import Path
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer
+from rls_companion.audio import qt_sink
+
+app = QCoreApplication(sys.argv)
+window_ms = int(sys.argv[1])
+rendered = [0]
+
+def source(frames, lead):
+    rendered[0] += frames
+    return np.zeros(frames, dtype=np.float32)
+
+def wakeups():
+    seen = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            lines = (task / "status").read_text().splitlines()
+        except OSError:
+            continue
+        [count] = [int(l.split()[1]) for l in lines if l.startswith("voluntary_ctxt_switches")]
+        seen[task.name] = (name, count)
+    return seen
+
+def run_events(ms):
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+owner = QObject()
+failures = []
+sink = qt_sink.QtSink(qt_sink.QtSink.default_device(), owner, failures.append)
+sink.start(source)
+started = time.monotonic()
+while rendered[0] < (qt_sink.BUFFER_SECONDS + 1.0) * qt_sink.SAMPLE_RATE:
+    run_events(100)
+    if time.monotonic() - started > 10:
+        break
+before, t0 = wakeups(), time.monotonic()
+run_events(window_ms)
+after, t1 = wakeups(), time.monotonic()
+sink.stop()
+rates = {}
+for tid, (name, count) in after.items():
+    if tid in before and (name == "qt-audio-sink" or name.startswith("QPulseAudio")):
+        rates[f"{name}/{tid}"] = (count - before[tid][1]) / (t1 - t0)
+print(json.dumps({"rates": rates, "failures": failures}))
+"""
+
+WAKE_WINDOW_MS = 4000
+
+
+def test_the_stream_wakes_the_process_only_a_few_times_a_second(
+    sound_server: dict[str, str],
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", WAKE_CHILD, str(WAKE_WINDOW_MS)],
+        env=sound_server,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["failures"] == []
+    rates = seen["rates"]
+    print(rates)
+    # Both threads were seen at work: the sink's own and libpulse's.
+    assert any(name.startswith("qt-audio-sink/") for name in rates)
+    assert any(name.startswith("QPulseAudio") for name in rates)
+    # Measured: with the server asked for PULSE_LATENCY_MS (200 ms) the two
+    # woke 35-38 times a second between them; with Qt's own 1024-frame
+    # buffer (23 ms) a request would come at least every 23 ms: 2 x 43 a
+    # second and more.
+    assert sum(rates.values()) <= 45.0

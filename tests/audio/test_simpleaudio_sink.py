@@ -90,9 +90,11 @@ class Ramp:
     def __init__(self) -> None:
         self.frames = 0
         self.leads: list[float] = []
+        self.sizes: list[int] = []  # frames asked for, call by call
 
     def __call__(self, frames: int, lead: float) -> npt.NDArray[np.float32]:
         self.leads.append(lead)
+        self.sizes.append(frames)
         block = np.full(frames, 0.25, dtype=np.float32)
         self.frames += frames
         return block
@@ -136,6 +138,24 @@ def test_one_buffer_is_filled_ahead_of_playback_without_seams(
     finally:
         sink.stop()
     assert play.stopped
+    assert failures == []
+
+
+def test_the_thread_renders_a_fifth_of_a_second_at_a_time(
+    qtbot: QtBot, device: FakeDevice, parent: QObject
+) -> None:
+    """Few wake-ups: one block per wake, each 0.2 s long (about five a second)."""
+    failures: list[str] = []
+    sink, source = _start(parent, failures)
+    try:
+        qtbot.waitUntil(lambda: source.frames > int(1.5 * RATE), timeout=5000)
+    finally:
+        sink.stop()
+    # 0.2 s at 44 100 frames a second is 8820 frames: the opening lead
+    # (0.04 s of silence, then 0.5 s) takes three such blocks, and every
+    # block after it is one more.
+    assert set(source.sizes) == {8820}
+    assert len(source.sizes) == source.frames // 8820
     assert failures == []
 
 

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from rls_companion.audio.output import choose_sink
 from rls_companion.audio.sinks import Sink
@@ -36,7 +36,11 @@ if TYPE_CHECKING:  # numpy is loaded only once a session makes sound
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_MS = 500
+# The heartbeat looks for a sleeping computer, a session due to end, a new
+# stage and a checkpoint: none needs more than whole-second accuracy, so it
+# ticks once a second on a very coarse timer (which the system may line up
+# with other wake-ups: a laptop on battery wakes less).
+HEARTBEAT_MS = 1000
 SOUND_TAIL_MS = 1500
 SAVE_RETRY_MS = 10_000
 CANNOT_SAVE = {
@@ -119,14 +123,17 @@ class SessionController(QObject):
         self._retry_saving.timeout.connect(self.flush_saves)
         self._sink: Sink | None = None
         self._mixer: SessionMixer | None = None
-        # A sink may render on its own thread (simpleaudio): the mixer and the
-        # run it reads are changed and read under this lock.
+        # Every sink renders on its own thread (Qt Multimedia's QThread, or
+        # simpleaudio's), never on this one: the mixer and the run it reads
+        # are changed and read under this lock, and that thread touches no
+        # Qt object of the GUI thread (the source reads only those two).
         self._sound_lock = threading.Lock()
         self._sound_notice_shown = False
         self._pulse = Heartbeat(clock, CHECKPOINT_SECONDS)
         self._stage_index = -1
         self._heartbeat = QTimer(self)
         self._heartbeat.setInterval(HEARTBEAT_MS)
+        self._heartbeat.setTimerType(Qt.TimerType.VeryCoarseTimer)
         self._heartbeat.timeout.connect(self._beat)
         self._sound_tail = QTimer(self)
         self._sound_tail.setSingleShot(True)
