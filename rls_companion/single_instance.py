@@ -34,6 +34,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
 from rls_companion.core.session import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
+from rls_companion.paths import ensure_private_dir
 
 log = logging.getLogger(__name__)
 
@@ -284,6 +285,7 @@ class FolderLock:
         """Take the lock and record `socket_name`; False when another process holds it."""
         import fcntl
 
+        ensure_private_dir(self.path.parent)  # the very first launch has no folder yet
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -339,7 +341,12 @@ def claim(
     """
     if lock_file is not None and sys.platform != "win32":
         lock = FolderLock(lock_file)
-        if not lock.acquire(name):
+        try:
+            free = lock.acquire(name)
+        except OSError as error:  # a read-only folder: the socket alone decides
+            log.warning("cannot take the data folder's lock %s: %s", lock_file, error)
+            return _claim_socket(name, request, parent)
+        if not free:
             # Another process runs on this folder: hand over on the socket it
             # recorded, and never open a second window on the same history.
             outcome = hand_over(lock.holder_socket() or name, request)

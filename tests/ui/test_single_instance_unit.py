@@ -392,3 +392,17 @@ def test_the_first_instance_holds_the_lock_and_names_its_socket(
     again = single_instance.FolderLock(lock_file)
     assert again.acquire("next")
     again.release()
+
+
+def test_the_very_first_launch_makes_the_folder_for_its_lock(
+    runtime: Path, tmp_path: Path, qtbot: QtBot
+) -> None:
+    lock_file = tmp_path / "not made yet" / "data" / "instance.lock"
+    claimed = claim(server_name(tmp_path), Request(), lock_file=lock_file)
+    try:
+        assert claimed.server is not None and claimed.lock is not None
+        assert oct(lock_file.parent.stat().st_mode & 0o777) == "0o700"
+    finally:
+        claimed.lock.release()  # type: ignore[union-attr]
+        claimed.server.close()  # type: ignore[union-attr]
+        claimed.server.deleteLater()  # type: ignore[union-attr]
