@@ -113,6 +113,27 @@ def test_the_cached_orb_looks_as_the_painted_gradient(
     assert sprite.renders == 1
 
 
+def test_a_still_orb_is_scaled_once_and_still_matches(frames: dict[str, Frame]) -> None:
+    """With reduced motion the orb keeps its size and only its strength
+    follows the breath: the scaled copy is made once, and every strength is
+    still painted as the reference paints it."""
+    theme = THEMES["night"]
+    still = frames["reduced motion"]
+    sprite = OrbSprite()
+    strengths = set()
+    for level in (0.0, 0.3, 0.6, 1.0):
+        frame = replace(still, breath=replace(still.breath, level=level))
+        strengths.add(round(orb_geometry(QRectF(0, 0, WIDTH, HEIGHT), frame).strength, 3))
+        old = _picture(reference_paint, theme, frame, 1)
+        new = _picture(lambda p, r, t, f: paint_frame(p, r, t, f, sprite), theme, frame, 1)
+        assert np.abs(old - new).reshape(-1, 4).mean(axis=0).max() <= MEAN_LEVELS, level
+    assert len(strengths) == 4  # four different pictures...
+    assert sprite.scalings == 1  # ...from one scaled copy
+    moving = replace(frames["inhale"], breath=replace(frames["inhale"].breath, level=0.2))
+    _picture(lambda p, r, t, f: paint_frame(p, r, t, f, sprite), theme, moving, 1)
+    assert sprite.scalings == 2  # a different size is scaled anew
+
+
 def test_the_comparison_sees_a_wrong_orb(frames: dict[str, Frame]) -> None:
     """A check on the check: an orb a tenth larger differs by more than the bound."""
     theme = THEMES["night"]

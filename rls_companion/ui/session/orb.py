@@ -114,14 +114,18 @@ class OrbSprite:
     down translucent quickly, but is slow at both at once: so the orb is
     scaled into a scratch image first (at the same sub-pixel offset), then
     laid down at whole device pixels with its strength. The gradient is
-    painted again only when the size, the theme or the pixel ratio changes.
+    painted again only when the size, the theme or the pixel ratio changes,
+    and the scaled copy only when the orb's size or sub-pixel place does
+    (with reduced motion it never moves: only its strength changes).
     """
 
     def __init__(self) -> None:
         self._key: tuple[object, ...] | None = None
         self._image = QImage()
         self._scratch = QImage()
+        self._scaled: tuple[float, float, float] | None = None  # what the scratch holds
         self.renders = 0  # how often the gradient was painted, for tests
+        self.scalings = 0  # how often the scratch was filled, for tests
 
     def image(self, theme: Theme, r_max: float, ratio: float) -> QImage:
         """The orb at radius `r_max` (device pixels: `r_max` times `ratio`)."""
@@ -137,6 +141,7 @@ class OrbSprite:
             self._key, self._image = key, image
             self._scratch = QImage(side + 2, side + 2, QImage.Format.Format_ARGB32_Premultiplied)
             self._scratch.setDevicePixelRatio(ratio)
+            self._scaled = None
             self.renders += 1
         return self._image
 
@@ -149,17 +154,28 @@ class OrbSprite:
         top = orb.center.y() * ratio - half
         x, y = math.floor(left), math.floor(top)
         used = min(math.ceil(2 * half) + 2, self._scratch.width())
-        scratch = QPainter(self._scratch)
-        scratch.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-        scratch.fillRect(QRectF(0, 0, used / ratio, used / ratio), QColor(0, 0, 0, 0))
-        scratch.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
-        target = QRectF((left - x) / ratio, (top - y) / ratio, 2 * half / ratio, 2 * half / ratio)
-        scratch.drawImage(target, image, QRectF(image.rect()))
-        scratch.end()
+        scaled = (half, left - x, top - y)
+        if scaled != self._scaled:
+            self._scale_into_scratch(image, scaled, used, ratio)
         p.save()
         p.setOpacity(min(max(orb.strength, 0.0), 1.0))
         p.drawImage(QPointF(x / ratio, y / ratio), self._scratch, QRectF(0, 0, used, used))
         p.restore()
+
+    def _scale_into_scratch(
+        self, image: QImage, scaled: tuple[float, float, float], used: int, ratio: float
+    ) -> None:
+        """The orb `half` device pixels across its middle, at a sub-pixel offset."""
+        half, dx, dy = scaled
+        scratch = QPainter(self._scratch)
+        scratch.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        scratch.fillRect(QRectF(0, 0, used / ratio, used / ratio), QColor(0, 0, 0, 0))
+        scratch.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        target = QRectF(dx / ratio, dy / ratio, 2 * half / ratio, 2 * half / ratio)
+        scratch.drawImage(target, image, QRectF(image.rect()))
+        scratch.end()
+        self._scaled = scaled
+        self.scalings += 1
 
 
 def paint_frame(
