@@ -28,6 +28,15 @@ when a stream connects, so the sink asks for `PULSE_LATENCY_MS` there unless
 the user asked for a latency already; the same session then has no hole.
 Earlier Qt asks the server for a buffer of `BUFFER_SECONDS` itself.
 
+What the server then holds is not what was asked (about 130 ms of 200, 220
+of 400, measured), and Qt cannot say. So the sink asks the server itself
+(`pulse_latency.ServerLatency`) and tells the mixer Qt's queue plus the
+server's mean hold. An output that was idle may hold far more at first, so
+a new stream plays silence until the server's hold has settled (at most
+`SETTLE_LIMIT_SECONDS`), and the very first sound is placed right; then it
+fades in. (The mixer only steers slowly towards a changed lead: told a
+wrong one at first, the first cues rang up to 0.1 s off.)
+
 When the output goes away mid-session (a USB headset unplugged, the sound
 server's sink removed) Qt often says nothing: measured with PulseAudio, the
 QAudioSink stays active without error and simply stops pulling, and the list
@@ -65,6 +74,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
+from rls_companion.audio.pulse_latency import ServerLatency
 from rls_companion.audio.sinks import Source
 from rls_companion.core.rate import SAMPLE_RATE
 from rls_companion.core.sound import raised_cosine
@@ -73,17 +83,26 @@ log = logging.getLogger(__name__)
 
 BUFFER_SECONDS = 0.3
 # Asked of PulseAudio for the server's side of the stream (Qt 6.10 and later
-# ask for 17 ms, too little on a busy machine; see above). PulseAudio keeps
-# about half of it in the stream's buffer and the rest in the output's. Each
-# request of the server for sound wakes libpulse's thread and then the
-# sink's; a longer latency means fewer, larger requests (measured over a
-# session on a null sink: 200 ms, about 38 wake-ups a second between the two
-# threads; 400 ms, about 18; 500 ms, about 15). But with 400 ms, on a busy
-# machine, the first phase chime after the fade-in rang about 0.1 s off its
-# breath, twice in two runs (tests/e2e/test_audio_under_load_e2e.py; most
-# likely the server holds less than asked at first, so the lead told to the
-# mixer is too long until it settles). 200 ms kept every cue within 30 ms.
-PULSE_LATENCY_MS = 200
+# ask for 17 ms, too little on a busy machine; see above). Each request of
+# the server for sound wakes libpulse's thread and then the sink's; a longer
+# latency means fewer, larger requests (measured over a session on a null
+# sink: 200 ms, about 38 wake-ups a second between the two threads; 400 ms,
+# about 18; 500 ms, about 15). What the server holds of it is measured, not
+# assumed (see above), so cues land on their breath whatever it holds.
+PULSE_LATENCY_MS = 500
+# A new stream's hold settles before its sound starts: an output that was
+# idle may first hold far more than asked (a PulseAudio null sink held 1.7 s,
+# then drained to its usual 0.3-0.45 s over about two seconds). The hold
+# counts as settled once a reading at least SETTLE_SECONDS after the stream
+# opened is within SETTLE_MARGIN_SECONDS of the latency asked for; only
+# readings from then on are counted.
+SETTLE_SECONDS = 0.3
+SETTLE_MARGIN_SECONDS = 0.1
+# Not settled by then (or no answer from the server): the sound starts
+# anyway, with the readings from then on (or, without any, the latency asked).
+SETTLE_LIMIT_SECONDS = 2.5
+ASK_EARLY_MS = 100  # how often the server is asked while a stream settles
+ASK_EVERY_CHECKS = 2  # then every this many checks (each wakes libpulse's thread 3 times)
 MAX_PULL_FRAMES = 4096
 CHECK_MS = 1000
 MOVE_GRACE_MS = 1500  # after an output is removed, this long to see if the stream moved
@@ -105,13 +124,22 @@ _stragglers: list[QThread] = []
 
 class _PullDevice(QIODevice):
     def __init__(
-        self, source: Source, rate: int, int16: bool, lead: Callable[[], float], parent: QObject
+        self,
+        source: Source,
+        rate: int,
+        int16: bool,
+        lead: Callable[[], float],
+        ready: Callable[[], bool],
+        parent: QObject,
     ) -> None:
         super().__init__(parent)
         self._source = source
+        self._rate = rate
         self._int16 = int16
         self._bytes_per_frame = 2 if int16 else 4
         self._lead = lead
+        self._ready = ready
+        self._started = False  # the source has been asked for sound
         self.frames_rendered = 0
         self._fade = np.zeros(0)  # gains still to apply to the start of the stream
 
@@ -124,8 +152,14 @@ class _PullDevice(QIODevice):
         frames = min(maxlen // self._bytes_per_frame, MAX_PULL_FRAMES)
         if frames <= 0:
             return b""
-        block = self._source(frames, self._lead())
         self.frames_rendered += frames
+        if not self._started:
+            if not self._ready():
+                return bytes(frames * self._bytes_per_frame)  # silence, in either format
+            self._started = True
+            if not len(self._fade):
+                self._fade = raised_cosine(round(RESTART_FADE_SECONDS * self._rate))
+        block = self._source(frames, self._lead())
         if len(self._fade):
             count = min(len(self._fade), frames)
             block = block.copy()
@@ -198,6 +232,14 @@ class _Stream(QObject):
         self._progress_at = 0.0  # when a check last found new pulls
         self._checked_at = 0.0
         self._retried = False  # reopened once since it last played
+        self._checks = 0
+        self._server = ServerLatency()
+        self._opened_at = 0.0
+        self._settled = False  # the server's hold of the newest stream is known (or given up)
+        self._counted_from = 0.0  # readings of the server's hold from then on are counted
+        self._ask_early = QTimer(self)
+        self._ask_early.setInterval(ASK_EARLY_MS)
+        self._ask_early.timeout.connect(self._settle)
         # QAudioSink.stateChanged carries an enum PySide6 cannot convert, so
         # the sink's health is checked on a slow timer instead.
         self._watch = QTimer(self)
@@ -205,25 +247,64 @@ class _Stream(QObject):
         self._watch.timeout.connect(self._check)
 
     def begin(self) -> None:
+        if self._latency > 0.0 and not self._server.open():
+            log.info("audio: cannot ask the sound server what it holds; assuming it is as asked")
         self._open(self._device_info, fade_in=False)
         self._watch.start()
 
     def end(self) -> None:
         self._watch.stop()
+        self._ask_early.stop()
         self._close()
+        self._server.close()
+
+    def _server_seconds(self) -> float | None:
+        """What the server holds of the newest stream, once it has settled."""
+        return self._server.mean(since=self._counted_from) if self._settled else None
 
     def _lead_seconds(self) -> float:
         sink = self._sink
         if sink is None:
             return 0.0
         queued = max(sink.bufferSize() - sink.bytesFree(), 0)
-        return queued / (self._format.bytesPerFrame() * self._rate) + self._latency
+        held = self._server_seconds()
+        return queued / (self._format.bytesPerFrame() * self._rate) + (
+            self._latency if held is None else held
+        )
+
+    def _ready(self) -> bool:
+        """Whether the newest stream may start its sound: the server's hold is
+        known, or there is none to know, or it did not answer in time."""
+        if not self._settled:
+            self._settle()
+        return self._settled
+
+    def _settle(self) -> None:
+        now = time.monotonic()
+        newest = self._server.newest()
+        if self._latency == 0.0:
+            self._settled = True
+        elif (
+            newest is not None
+            and newest[0] >= self._opened_at + SETTLE_SECONDS
+            and newest[1] <= self._latency + SETTLE_MARGIN_SECONDS
+        ):
+            self._settled, self._counted_from = True, newest[0]
+        elif now - self._opened_at >= SETTLE_LIMIT_SECONDS:
+            self._settled, self._counted_from = True, newest[0] if newest is not None else now
+            log.info("audio: the sound server's hold did not settle in time: sound starts anyway")
+        else:
+            self._server.ask()
+        if self._settled:
+            self._ask_early.stop()
 
     def _open(self, device: QAudioDevice, fade_in: bool) -> None:
         self._device_info = device
         self._format = _format_for(device)
         int16 = self._format.sampleFormat() == QAudioFormat.SampleFormat.Int16
-        self._device = _PullDevice(self._source, self._rate, int16, self._lead_seconds, self)
+        self._device = _PullDevice(
+            self._source, self._rate, int16, self._lead_seconds, self._ready, self
+        )
         if fade_in:
             self._device.fade_in(
                 round(RESTART_SILENCE_SECONDS * self._rate),
@@ -233,7 +314,10 @@ class _Stream(QObject):
         self._sink = QAudioSink(device, self._format, self)
         self._sink.setBufferSize(int(BUFFER_SECONDS * self._rate) * self._format.bytesPerFrame())
         self._pulled = 0
-        self._progress_at = self._checked_at = time.monotonic()
+        self._progress_at = self._checked_at = self._opened_at = time.monotonic()
+        self._settled = False
+        self._server.ask()
+        self._ask_early.start()
         self._sink.start(self._device)
         log.info(
             "audio: streaming to %s (%s)", device.description(), self._format.sampleFormat().name
@@ -247,6 +331,9 @@ class _Stream(QObject):
         if error != QtAudio.Error.NoError:
             self._lose(f"it reported {error.name}")
             return
+        self._checks += 1
+        if self._checks % ASK_EVERY_CHECKS == 0:
+            self._server.ask()
         now = time.monotonic()
         late = now - self._checked_at > 2 * CHECK_MS / 1000.0
         self._checked_at = now
