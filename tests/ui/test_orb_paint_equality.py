@@ -134,6 +134,33 @@ def test_a_still_orb_is_scaled_once_and_still_matches(frames: dict[str, Frame]) 
     assert sprite.scalings == 2  # a different size is scaled anew
 
 
+@pytest.mark.parametrize("name", ["inhale", "reduced motion", "urge", "fading in"])
+def test_a_repaint_of_the_orb_alone_paints_what_a_full_one_does_there(
+    frames: dict[str, Frame], name: str
+) -> None:
+    """A repaint limited to the orb's square (as the view asks for between
+    changes of the words) leaves the words out, yet every pixel inside the
+    square is what a full repaint puts there; outside it nothing is touched."""
+    theme = THEMES["night"]
+    frame = frames[name]
+    rect = QRectF(0, 0, WIDTH, HEIGHT)
+    box = orb_geometry(rect, frame).change_from(0.0, frame.urge_progress is not None)
+    box = QRectF(box.toAlignedRect())
+
+    def clipped(p: QPainter, r: QRectF, t: Theme, f: Frame) -> None:
+        p.setClipRect(box)
+        paint_frame(p, r, t, f, OrbSprite(), region=box)
+
+    full = _picture(paint_frame, theme, frame, 1)
+    part = _picture(clipped, theme, frame, 1)
+    top, left = int(box.top()), int(box.left())
+    bottom, right = int(box.bottom()), int(box.right())
+    assert (part[top:bottom, left:right] == full[top:bottom, left:right]).all()
+    outside = np.ones(part.shape[:2], dtype=bool)
+    outside[top:bottom, left:right] = False
+    assert (part[outside] == [255, 0, 255, 255]).all()  # the fill colour, as bytes B, G, R, A
+
+
 def test_the_comparison_sees_a_wrong_orb(frames: dict[str, Frame]) -> None:
     """A check on the check: an orb a tenth larger differs by more than the bound."""
     theme = THEMES["night"]

@@ -40,6 +40,7 @@ from rls_companion.ui.session.orb import (
     frame_keys,
     orb_geometry,
     paint_frame,
+    text_areas,
 )
 from rls_companion.ui.session.urge_controller import UrgeController
 from rls_companion.ui.session.urge_panel import UrgeControls, ending_words
@@ -65,7 +66,7 @@ class PaintedKeys(NamedTuple):
     """What was last painted, as `frame_keys` tells frames apart."""
 
     orb: tuple[object, ...]  # the orb and the urge ring
-    text: tuple[object, ...]  # the words and the progress line
+    text: tuple[object, ...]  # one key for each of the TextAreas
 
 
 def covers(region: QRegion, rect: QRect) -> bool:
@@ -89,7 +90,8 @@ class OrbCanvas(QWidget):
         if frame is None:
             return
         painter = QPainter(self)
-        paint_frame(painter, QRectF(self.rect()), self._view.theme, frame, self.sprite)
+        region = QRectF(event.region().boundingRect())
+        paint_frame(painter, QRectF(self.rect()), self._view.theme, frame, self.sprite, region)
         painter.end()
         self.frames_painted += 1
         self._view.after_paint(frame, event.region())
@@ -345,7 +347,12 @@ class SessionView(QWidget):
             )
         orb_key, text_key = frame_keys(rect, frame)
         if not full and self._painted_keys is not None:
-            text_key = self._painted_keys.text  # the words were not repainted
+            # Only the areas the paint covered show this frame's words.
+            areas = text_areas(rect)
+            text_key = tuple(
+                new if covers(region, area.toAlignedRect()) else old
+                for new, old, area in zip(text_key, self._painted_keys.text, areas, strict=True)
+            )
         self._painted_keys = PaintedKeys(orb_key, text_key)
         self._schedule()
 
@@ -387,14 +394,19 @@ class SessionView(QWidget):
             return
         rect = QRectF(self.canvas.rect())
         orb_key, text_key = frame_keys(rect, frame)
-        if text_key != self._painted_keys.text:
-            self.canvas.update()
-        elif orb_key != self._painted_keys.orb:
+        changed = QRegion()
+        areas = text_areas(rect)
+        for new, old, area in zip(text_key, self._painted_keys.text, areas, strict=True):
+            if new != old:
+                changed += area.toAlignedRect()
+        if orb_key != self._painted_keys.orb:
             orb = orb_geometry(rect, frame)
             ring = frame.urge_progress is not None
-            self.canvas.update(orb.change_from(self._painted_radius, ring).toAlignedRect())
-        else:
+            changed += orb.change_from(self._painted_radius, ring).toAlignedRect()
+        if changed.isEmpty():
             self._schedule()
+        else:
+            self.canvas.update(changed)
 
     def wake(self) -> None:
         """The window came back into view: paint the present moment."""
