@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QRadialGradient
@@ -66,15 +65,9 @@ RADIUS_STEP = 2.5
 RING_SCALE = 1.06
 
 
-def _orb_place(rect: QRectF) -> tuple[QPointF, float]:
-    """The orb's centre and its largest radius on a canvas of `rect`."""
-    return QPointF(rect.center().x(), rect.top() + rect.height() * 0.38), min(
-        rect.width(), rect.height()
-    ) * 0.26
-
-
 def orb_geometry(rect: QRectF, frame: Frame) -> OrbGeometry:
-    center, r_max = _orb_place(rect)
+    center = QPointF(rect.center().x(), rect.top() + rect.height() * 0.38)
+    r_max = min(rect.width(), rect.height()) * 0.26
     level = frame.breath.level
     if frame.reduced_motion:
         return OrbGeometry(center, r_max, r_max * 0.78, frame.fade * (0.35 + 0.65 * level))
@@ -83,69 +76,30 @@ def orb_geometry(rect: QRectF, frame: Frame) -> OrbGeometry:
     )
 
 
-class TextAreas(NamedTuple):
-    """Where the words and lines lie on the canvas (the orb aside)."""
-
-    words: QRectF  # under the orb: phase word, count, caption or urge lines
-    top: QRectF  # the stage title and the time left
-    progress: QRectF  # the progress line along the bottom
-
-
-PROGRESS_REACH = 8.0  # the progress line lies within this much of the bottom
-
-
-def text_areas(rect: QRectF) -> TextAreas:
-    center, r_max = _orb_place(rect)
-    words_top = center.y() + r_max + rect.height() * 0.04
-    margin = max(rect.width() * 0.04, 24.0)
-    small_px = _small_pixels(rect)
-    return TextAreas(
-        words=QRectF(rect.left(), words_top, rect.width(), rect.bottom() - words_top),
-        top=QRectF(
-            rect.left() + margin, rect.top() + margin * 0.6, rect.width() - 2 * margin, small_px * 2
-        ),
-        progress=QRectF(rect.left(), rect.bottom() - PROGRESS_REACH, rect.width(), PROGRESS_REACH),
-    )
-
-
-def _small_pixels(rect: QRectF) -> int:
-    return max(int(rect.height() * 0.028), 15)
-
-
 def frame_keys(rect: QRectF, frame: Frame) -> tuple[tuple[object, ...], tuple[object, ...]]:
     """What a frame shows, quantised to what the eye can tell apart.
 
-    The first key covers the orb and ring (repainted alone), the second holds
-    one key for each of the `TextAreas`, in their order (each repainted
-    alone). Two frames with equal keys look the same, so no repaint is needed
-    between them.
+    The first key covers the orb and ring (repainted alone), the second the
+    words and the progress line (a full repaint). Two frames with equal keys
+    look the same, so no repaint is needed between them.
     """
     orb = orb_geometry(rect, frame)
     ring = None
     if frame.urge_progress is not None:
         ring = round(frame.urge_progress * 2 * math.pi * orb.r_max * RING_SCALE / 2)
     orb_key = (round(orb.radius / RADIUS_STEP), round(orb.strength * 40), ring)
-    fade = round(frame.fade * 32)
-    words = (
+    text_key = (
         frame.paused,
         PHASE_WORDS[frame.breath.phase],
         countdown_text(frame.breath),
+        frame.stage_title,
+        clock_text(frame.remaining_seconds),
+        round(frame.progress * rect.width() / 3),
         frame.urge_lines,
         frame.caption,
-        fade,
+        round(frame.fade * 32),
     )
-    top = (frame.stage_title, clock_text(frame.remaining_seconds), fade)
-    progress = (progress_steps(text_areas(rect).top.width(), frame.progress), fade)
-    return orb_key, (words, top, progress)
-
-
-PROGRESS_STEP = 3.0  # pixels: the progress line grows by this much at a time
-
-
-def progress_steps(track_width: float, progress: float) -> int:
-    """How many steps of the progress line are done (it is drawn to whole steps,
-    so two frames with the same count draw it alike)."""
-    return round(min(max(progress, 0.0), 1.0) * track_width / PROGRESS_STEP)
+    return orb_key, text_key
 
 
 class OrbSprite:
@@ -252,11 +206,18 @@ def paint_frame(
         _paint_urge_ring(p, center, r_max * RING_SCALE, theme, frame.urge_progress)
 
     text_alpha = 0.35 + 0.65 * fade
-    small_px = _small_pixels(rect)
-    areas = text_areas(rect)
-    if needed(areas.words):
-        _paint_words(p, rect, areas.words.top(), small_px, theme, frame, text_alpha)
-    top = areas.top
+    small_px = max(int(rect.height() * 0.028), 15)
+    words_top = center.y() + r_max + rect.height() * 0.04
+    if needed(QRectF(rect.left(), words_top, rect.width(), rect.bottom() - words_top)):
+        _paint_words(p, rect, words_top, small_px, theme, frame, text_alpha)
+
+    margin = max(rect.width() * 0.04, 24.0)
+    top = QRectF(
+        rect.left() + margin,
+        rect.top() + margin * 0.6,
+        rect.width() - 2 * margin,
+        small_px * 2.0,
+    )
     if needed(top):
         small = QFont(p.font())
         small.setPixelSize(small_px)
@@ -267,8 +228,8 @@ def paint_frame(
         p.drawText(top, Qt.AlignmentFlag.AlignLeft | flags, frame.stage_title)
         remaining = f"{clock_text(frame.remaining_seconds)} left"
         p.drawText(top, Qt.AlignmentFlag.AlignRight | flags, remaining)
-    if needed(areas.progress):
-        _paint_progress(p, rect, top.left() - rect.left(), theme, frame.progress, text_alpha)
+    if needed(QRectF(rect.left(), rect.bottom() - PROGRESS_REACH, rect.width(), PROGRESS_REACH)):
+        _paint_progress(p, rect, margin, theme, frame.progress, text_alpha)
 
 
 def _paint_words(
@@ -380,6 +341,9 @@ def _paint_urge_ring(
     p.drawArc(box, 90 * 16, -round(360 * 16 * min(max(progress, 0.0), 1.0)))
 
 
+PROGRESS_REACH = 8.0  # the progress line lies within this much of the bottom
+
+
 def _paint_progress(
     p: QPainter, rect: QRectF, margin: float, theme: Theme, progress: float, alpha: float
 ) -> None:
@@ -388,7 +352,6 @@ def _paint_progress(
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(theme.color("faint", 0.6 * alpha))
     p.drawRoundedRect(track, 1.5, 1.5)
-    done_width = min(progress_steps(track.width(), progress) * PROGRESS_STEP, track.width())
-    done = QRectF(track.left(), y, done_width, 3.0)
+    done = QRectF(track.left(), y, track.width() * min(max(progress, 0.0), 1.0), 3.0)
     p.setBrush(theme.color("accent", 0.8 * alpha))
     p.drawRoundedRect(done, 1.5, 1.5)

@@ -40,7 +40,6 @@ from rls_companion.ui.session.orb import (
     frame_keys,
     orb_geometry,
     paint_frame,
-    text_areas,
 )
 from rls_companion.ui.session.urge_controller import UrgeController
 from rls_companion.ui.session.urge_panel import UrgeControls, ending_words
@@ -66,7 +65,7 @@ class PaintedKeys(NamedTuple):
     """What was last painted, as `frame_keys` tells frames apart."""
 
     orb: tuple[object, ...]  # the orb and the urge ring
-    text: tuple[object, ...]  # one key for each of the TextAreas
+    text: tuple[object, ...]  # the words and the progress line
 
 
 def covers(region: QRegion, rect: QRect) -> bool:
@@ -347,12 +346,7 @@ class SessionView(QWidget):
             )
         orb_key, text_key = frame_keys(rect, frame)
         if not full and self._painted_keys is not None:
-            # Only the areas the paint covered show this frame's words.
-            areas = text_areas(rect)
-            text_key = tuple(
-                new if covers(region, area.toAlignedRect()) else old
-                for new, old, area in zip(text_key, self._painted_keys.text, areas, strict=True)
-            )
+            text_key = self._painted_keys.text  # the words were not repainted
         self._painted_keys = PaintedKeys(orb_key, text_key)
         self._schedule()
 
@@ -394,19 +388,14 @@ class SessionView(QWidget):
             return
         rect = QRectF(self.canvas.rect())
         orb_key, text_key = frame_keys(rect, frame)
-        changed = QRegion()
-        areas = text_areas(rect)
-        for new, old, area in zip(text_key, self._painted_keys.text, areas, strict=True):
-            if new != old:
-                changed += area.toAlignedRect()
-        if orb_key != self._painted_keys.orb:
+        if text_key != self._painted_keys.text:
+            self.canvas.update()
+        elif orb_key != self._painted_keys.orb:
             orb = orb_geometry(rect, frame)
             ring = frame.urge_progress is not None
-            changed += orb.change_from(self._painted_radius, ring).toAlignedRect()
-        if changed.isEmpty():
-            self._schedule()
+            self.canvas.update(orb.change_from(self._painted_radius, ring).toAlignedRect())
         else:
-            self.canvas.update(changed)
+            self._schedule()
 
     def wake(self) -> None:
         """The window came back into view: paint the present moment."""
