@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -157,18 +158,24 @@ START_UP_CHATTER = ("pipewire", "FFmpeg")
 BUSY_SECONDS = 1.5
 
 
-def test_the_sound_is_rendered_on_its_own_thread_while_the_gui_thread_is_busy(
-    sound_server: dict[str, str],
-) -> None:
+def _run_child(script: str, argument: float, env: dict[str, str]) -> dict[str, Any]:
+    """Run one of the child scripts below against the sound server; what it printed."""
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(BUSY_SECONDS)],
-        env=sound_server,
+        [sys.executable, "-c", script, str(argument)],
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout)
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_the_sound_is_rendered_on_its_own_thread_while_the_gui_thread_is_busy(
+    sound_server: dict[str, str],
+) -> None:
+    seen = _run_child(CHILD, BUSY_SECONDS, sound_server)
     assert seen["device"] is not None
     # Every pull came from one thread, and not the GUI thread.
     assert seen["on_gui_thread"] == 0 and seen["threads"] == 1
@@ -266,15 +273,7 @@ WAKE_WINDOW_MS = 4000
 def test_the_stream_wakes_the_process_only_a_few_times_a_second(
     sound_server: dict[str, str],
 ) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", WAKE_CHILD, str(WAKE_WINDOW_MS)],
-        env=sound_server,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout)
+    seen = _run_child(WAKE_CHILD, WAKE_WINDOW_MS, sound_server)
     assert seen["failures"] == []
     rates = seen["rates"]
     print(rates)
