@@ -25,7 +25,7 @@ from rls_companion.core.clock import fall_back_to_utc_if_unusable
 from rls_companion.core.describe import describe, describe_nights
 from rls_companion.core.session import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
 from rls_companion.paths import ENV_DATA_DIR, write_user_file
-from rls_companion.storage import backups, diary, export, importer, sessions
+from rls_companion.storage import backups, diary, export, sessions
 from rls_companion.storage.db import DatabaseError, explain
 
 
@@ -455,6 +455,8 @@ def _backup(args: argparse.Namespace, context: Context) -> int:
 
 
 def _import(args: argparse.Namespace, context: Context) -> int:
+    from rls_companion.storage import importer  # only here: the window never needs it
+
     try:
         data = importer.read_file(Path(args.file))
         history = importer.parse_file(data, context.settings.typed.streak.rules())

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import hashlib
 import logging
 import os
 import stat
@@ -30,7 +29,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCryptographicHash, QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
 from rls_companion.core.session import MAX_SESSION_MINUTES, MIN_SESSION_MINUTES
@@ -106,12 +105,18 @@ def server_name(data_dir: Path) -> str:
     other user can take the name first); otherwise a bare name, which Qt puts
     in the temporary folder, made private with UserAccessOption.
     """
-    digest = hashlib.sha256(os.fsencode(data_dir.resolve())).hexdigest()[:16]
+    digest = _sha256_hex(os.fsencode(data_dir.resolve()))[:16]
     name = f"rls-companion-{_user()}-{digest}"
     runtime = _private_runtime_dir()
     if runtime is not None and len(str(runtime / name)) <= MAX_SOCKET_PATH:
         return str(runtime / name)
     return name
+
+
+def _sha256_hex(data: bytes) -> str:
+    # Qt's own SHA-256: hashlib would load OpenSSL (3.3 MiB) for two names.
+    digest = QCryptographicHash.hash(data, QCryptographicHash.Algorithm.Sha256)
+    return bytes(digest.toHex().data()).decode("ascii")
 
 
 def _user() -> str:
@@ -121,7 +126,7 @@ def _user() -> str:
         user = getpass.getuser()
     except (KeyError, OSError):
         return "user"
-    return hashlib.sha256(user.encode("utf-8")).hexdigest()[:8]
+    return _sha256_hex(user.encode("utf-8"))[:8]
 
 
 def _private_runtime_dir() -> Path | None:

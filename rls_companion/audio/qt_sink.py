@@ -74,6 +74,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
+from rls_companion.audio.audio_only import use_audio_only
 from rls_companion.audio.pulse_latency import ServerLatency
 from rls_companion.audio.sinks import Source
 from rls_companion.core.rate import SAMPLE_RATE
@@ -207,6 +208,7 @@ def _server_latency_seconds() -> float:
 
 
 def _default_device() -> QAudioDevice | None:
+    use_audio_only()
     device = QMediaDevices.defaultAudioOutput()
     return None if device.isNull() else device
 
@@ -455,6 +457,7 @@ class QtSink(QObject):
         self._latency = _server_latency_seconds()
         self._status = _Status()
         self._thread: _StreamThread | None = None
+        use_audio_only()
         self._outputs = QMediaDevices(self)
         self._outputs.audioOutputsChanged.connect(self._outputs_changed)
         # Quitting mid-session must end the thread: Qt aborts the process

@@ -147,9 +147,9 @@ class SessionMixer:
         self._ramp = np.zeros(0)
         self.cursor: float | None = None
         self.resyncs = 0
-        self._chime = chime(sample_rate)
-        self._event_wave = self._chime * (EVENT_CHIME_PEAK / CHIME_PEAK)
-        self._phase_wave = self._chime * (PHASE_CHIME_PEAK / CHIME_PEAK)
+        wave = chime(sample_rate)
+        self._event_wave = wave * (EVENT_CHIME_PEAK / CHIME_PEAK)
+        self._phase_wave = wave * (PHASE_CHIME_PEAK / CHIME_PEAK)
         self._voices: dict[int, _Voice] = {}  # handle -> chime scheduled by the app
         self._next_voice = 0
         self._ducked_elsewhere = False  # a voice speaks outside the mix

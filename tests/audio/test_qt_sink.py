@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, qVersion
 from PySide6.QtMultimedia import QAudioDevice
 from pytestqt.qtbot import QtBot
 
-from rls_companion.audio import qt_sink
+from rls_companion.audio import audio_only, qt_sink
 
 RATE = qt_sink.SAMPLE_RATE
 # Qt 6.10 and later feed PulseAudio from a buffer of their own.
@@ -78,7 +78,7 @@ CHILD = """
 import json, os, re, subprocess, sys, threading, time
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, qInstallMessageHandler
-from rls_companion.audio import qt_sink
+from rls_companion.audio import audio_only, qt_sink
 
 messages = []
 qInstallMessageHandler(lambda mode, context, text: messages.append(text))
@@ -114,7 +114,7 @@ thread = getattr(sink, "_thread", None)  # the sink's own thread
 run_events(10000, until=lambda: rendered[0] > (qt_sink.BUFFER_SECONDS + 0.5) * qt_sink.SAMPLE_RATE)
 held = []  # what the server says it holds of the stream: its buffer, and the output's
 sampled_from = time.monotonic()
-for _ in range(5):
+for _ in range(10):
     pactl = subprocess.run(["pactl", "list", "sink-inputs"], capture_output=True, text=True)
     streams = pactl.stdout
     found = re.findall(r"(Buffer|Sink) Latency: (\\d+) usec", streams)
@@ -188,10 +188,14 @@ def test_the_sound_is_rendered_on_its_own_thread_while_the_gui_thread_is_busy(
         assert seen["latency_asked"] == str(qt_sink.PULSE_LATENCY_MS)
         assert min(buffers) >= 0.1
         # The lead the source is told counts what Qt holds and what the
-        # server says it holds, whatever that is (not what was asked).
-        server = sum(held) / len(held)
-        assert server + 0.5 * qt_sink.BUFFER_SECONDS < seen["lead_while_sampled"]
-        assert seen["lead_while_sampled"] <= server + qt_sink.BUFFER_SECONDS
+        # server says it holds, whatever that is (not what was asked). The
+        # sink counts a mean of its own readings over up to 10 s, and the
+        # server's hold rises and falls between readings (0.32-0.45 s
+        # measured), so the lead is bounded by the least and the most that
+        # the server said here (one full suite saw a lead of 0.647 s against
+        # a mean reading of 0.323 s here).
+        assert min(held) + 0.5 * qt_sink.BUFFER_SECONDS < seen["lead_while_sampled"]
+        assert seen["lead_while_sampled"] <= max(held) + qt_sink.BUFFER_SECONDS
     else:
         assert seen["latency_asked"] is None
         assert min(buffers) >= qt_sink.BUFFER_SECONDS / 2
@@ -219,7 +223,7 @@ import json, sys, time
 from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer
-from rls_companion.audio import qt_sink
+from rls_companion.audio import audio_only, qt_sink
 
 app = QCoreApplication(sys.argv)
 window_ms = int(sys.argv[1])
@@ -285,3 +289,72 @@ def test_the_stream_wakes_the_process_only_a_few_times_a_second(
     # 1024-frame buffer (23 ms) a request would come at least every 23 ms:
     # 2 x 43 a second and more.
     assert sum(rates.values()) <= 20.0
+
+
+# Runs in a child process that reaches the private sound server: plays
+# through the sink until the source has been pulled, then prints which of
+# Qt Multimedia's media-backend libraries the process mapped. With the
+# argument 1, Qt Multimedia is first used plainly (as before the sink chose
+# its audio-only set-up), for contrast.
+AUDIO_ONLY_CHILD = """
+import json, re, sys
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, qInstallMessageHandler
+from PySide6.QtMultimedia import QMediaDevices
+from rls_companion.audio import audio_only, qt_sink
+
+messages = []
+qInstallMessageHandler(lambda mode, context, text: messages.append(text))
+app = QCoreApplication(sys.argv)
+paths = QCoreApplication.libraryPaths()
+if sys.argv[1] == "1":
+    QMediaDevices.defaultAudioOutput()
+pulled = [0]
+
+def source(frames, lead):
+    pulled[0] += frames
+    return np.zeros(frames, dtype=np.float32)
+
+failures = []
+owner = QObject()
+sink = qt_sink.QtSink(qt_sink.QtSink.default_device(), owner, failures.append)
+sink.start(source)
+loop = QEventLoop()
+check = QTimer()
+check.timeout.connect(lambda: pulled[0] > 0 and loop.quit())
+check.start(20)
+QTimer.singleShot(10000, loop.quit)
+loop.exec()
+sink.stop()
+BACKEND = r"ffmpegmediaplugin|libavcodec|libQt6Quick"
+mapped = set()
+with open("/proc/self/maps") as maps:
+    for line in maps:
+        fields = line.split()
+        if len(fields) > 5:
+            mapped.add(fields[5].rsplit("/", 1)[-1])
+print(json.dumps({
+    "pulled": pulled[0],
+    "backend_libraries": sorted(n for n in mapped if re.search(BACKEND, n)),
+    "paths_kept": QCoreApplication.libraryPaths() == paths,
+    "failures": failures,
+    "messages": messages,
+}))
+"""
+
+
+def test_the_sink_plays_without_qt_multimedias_media_backend(
+    sound_server: dict[str, str],
+) -> None:
+    seen = _run_child(AUDIO_ONLY_CHILD, 0, sound_server)
+    assert seen["pulled"] > 0 and seen["failures"] == []
+    # Neither FFmpeg nor the Qt Quick it brings is in the process...
+    assert seen["backend_libraries"] == []
+    # ...Qt's search path for every other plugin is as it was, and the
+    # fallback's warning (expected here) was not passed on.
+    assert seen["paths_kept"] is True
+    assert not [m for m in seen["messages"] if m.startswith(audio_only.FALLBACK_NOTICE)]
+    # Qt Multimedia used plainly first: its FFmpeg backend loads, with Qt Quick.
+    plain = _run_child(AUDIO_ONLY_CHILD, 1, sound_server)
+    assert plain["pulled"] > 0 and plain["failures"] == []
+    assert {"libffmpegmediaplugin.so", "libQt6Quick.so.6"} <= set(plain["backend_libraries"])

@@ -49,3 +49,38 @@ def test_heavy_modules_wait_until_they_are_needed() -> None:
         "at start-up": [],
         "in a session": True,  # the check above would notice numpy if it were there
     }
+
+
+# PySide6 replaces Python's import with a hook that reads the source of every
+# module imported after it (for its opt-in `__feature__` imports), and
+# linecache keeps every line. The app puts the plain import back.
+READ_BY_THE_HOOK = """
+import builtins, json, linecache, sys
+plain = builtins.__import__
+if sys.argv[1] == "app":
+    from rls_companion import app
+    app._load_pyside()
+else:
+    import PySide6
+import rls_companion.ui.shell.main_window
+print(json.dumps({
+    "plain import": builtins.__import__ is plain,
+    "sources read": [f for f in linecache.cache if "rls_companion" in f],
+}))
+"""
+
+
+def _read_by_the_hook(how: str) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, "-c", READ_BY_THE_HOOK, how], capture_output=True, text=True, check=True
+    )
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_the_app_imports_its_modules_without_pysides_import_hook() -> None:
+    assert _read_by_the_hook("app") == {"plain import": True, "sources read": []}
+    # Imported plainly, PySide6 has the window's modules read into memory.
+    plainly = _read_by_the_hook("plain")
+    assert plainly["plain import"] is False
+    assert isinstance(plainly["sources read"], list) and len(plainly["sources read"]) > 20
