@@ -219,10 +219,7 @@ def paint_frame(
         small_px * 2.0,
     )
     if needed(top):
-        small = QFont(p.font())
-        small.setPixelSize(small_px)
-        small.setWeight(QFont.Weight.Normal)
-        p.setFont(small)
+        p.setFont(_sized_font(p, small_px, QFont.Weight.Normal))
         p.setPen(theme.color("muted", text_alpha))
         flags = Qt.AlignmentFlag.AlignVCenter
         p.drawText(top, Qt.AlignmentFlag.AlignLeft | flags, frame.stage_title)
@@ -230,6 +227,14 @@ def paint_frame(
         p.drawText(top, Qt.AlignmentFlag.AlignRight | flags, remaining)
     if needed(QRectF(rect.left(), rect.bottom() - PROGRESS_REACH, rect.width(), PROGRESS_REACH)):
         _paint_progress(p, rect, margin, theme, frame.progress, text_alpha)
+
+
+def _sized_font(p: QPainter, pixel_size: int, weight: QFont.Weight) -> QFont:
+    """The painter's font at `pixel_size` and `weight`."""
+    font = QFont(p.font())
+    font.setPixelSize(pixel_size)
+    font.setWeight(weight)
+    return font
 
 
 def _paint_words(
@@ -243,18 +248,14 @@ def _paint_words(
 ) -> None:
     """Under the orb: the phase word, the count (or hint), then the urge lines or caption."""
     word = "Paused" if frame.paused else PHASE_WORDS[frame.breath.phase]
-    big = QFont(p.font())
-    big.setPixelSize(max(int(rect.height() * 0.05), 22))
-    big.setWeight(QFont.Weight.Light)
+    big = _sized_font(p, max(int(rect.height() * 0.05), 22), QFont.Weight.Light)
     p.setFont(big)
     p.setPen(theme.color("text", text_alpha))
     line = big.pixelSize() * 1.6
     p.drawText(
         QRectF(rect.left(), words_top, rect.width(), line), Qt.AlignmentFlag.AlignCenter, word
     )
-    small = QFont(p.font())
-    small.setPixelSize(small_px)
-    small.setWeight(QFont.Weight.Normal)
+    small = _sized_font(p, small_px, QFont.Weight.Normal)
     p.setFont(small)
     p.setPen(theme.color("muted", text_alpha))
     sub = "Space to continue" if frame.paused else countdown_text(frame.breath)
