@@ -319,7 +319,7 @@ class Application:
     # -- while running -------------------------------------------------------------------------
 
     def _in_session(self) -> bool:
-        return self.window.controller.active
+        return self.window.session_active
 
     def _show_window(self) -> None:
         bring_forward(self.window)
@@ -360,7 +360,8 @@ class Application:
         from rls_companion.ui.session.controller import FADE_OUT_MS
 
         sounding = self._in_session()
-        self.window.controller.interrupt()
+        if sounding:
+            self.window.controller.interrupt()
         # Only a session's sound needs the time to fade out.
         QTimer.singleShot(FADE_OUT_MS if sounding else 0, self.qt_app, self.qt_app.quit)
 
@@ -398,9 +399,7 @@ class Application:
         self.server.received.disconnect(self._on_request)
         self.qt_app.lastWindowClosed.disconnect(self._on_last_window_closed)
         self.tray.hide()
-        self.window.controller.interrupt()  # its last write is tried once, briefly
-        self.window.keep_awake.release()
-        self.window.guide.close()
+        self.window.close_down()
         self._restore_signals()
         self.window.close()
         self.window.deleteLater()

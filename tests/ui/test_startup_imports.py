@@ -84,3 +84,58 @@ def test_the_app_imports_its_modules_without_pysides_import_hook() -> None:
     plainly = _read_by_the_hook("plain")
     assert plainly["plain import"] is False
     assert isinstance(plainly["sources read"], list) and len(plainly["sources read"]) > 20
+
+
+# The session's page (the orb, its controllers, sound and speech) is built
+# once the window has painted its first picture, so Tonight shows sooner.
+SESSION_AFTER_FIRST_PAINT = """
+import json, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+from rls_companion.context import open_context
+from rls_companion.core.clock import SystemClock
+from rls_companion.ui.shell.main_window import MainWindow
+SESSION = "rls_companion.ui.session.view"
+app = QApplication([])
+context = open_context()
+window = MainWindow(context, SystemClock())
+seen = {"built with the window": SESSION in sys.modules, "pages": [window.pages.count()]}
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and "at first paint" not in seen:
+            seen["at first paint"] = SESSION in sys.modules
+        return False
+spy = FirstPaint()
+window.installEventFilter(spy)
+window.show()
+check = QTimer(interval=5)
+check.timeout.connect(lambda: SESSION in sys.modules and app.quit())
+check.start()
+QTimer.singleShot(10000, app.quit)  # in case it is never built
+app.exec()
+seen["pages"].append(window.pages.count())
+seen["after"] = SESSION in sys.modules
+seen["session page"] = window.pages.indexOf(window.session_view)
+seen["pages"].append(window.pages.count())
+window.close()
+context.close()
+print(json.dumps(seen))
+"""
+
+
+def test_the_session_page_is_built_after_the_first_paint() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", SESSION_AFTER_FIRST_PAINT],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {
+        "built with the window": False,
+        "at first paint": False,
+        "after": True,
+        # Tonight alone, then the session's page beside it, built once.
+        "pages": [1, 2, 2],
+        "session page": 1,
+    }

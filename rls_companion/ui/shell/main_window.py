@@ -3,11 +3,12 @@ morning check-in."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -24,13 +25,8 @@ from rls_companion.core.clock import Clock
 from rls_companion.core.session import Kind, RunState
 from rls_companion.storage import urge_progress
 from rls_companion.ui import theme as themes
-from rls_companion.ui.session.controller import FADE_OUT_MS, SessionController
-from rls_companion.ui.session.guide import GuideController
-from rls_companion.ui.session.urge_controller import UrgeController
-from rls_companion.ui.session.view import SessionView
 from rls_companion.ui.shell.evenings import Evenings
 from rls_companion.ui.shell.notice_bar import NoticeBar
-from rls_companion.ui.shell.sleep_inhibitor import SleepInhibitor
 from rls_companion.ui.tonight.view import StartView
 
 if TYPE_CHECKING:
@@ -38,8 +34,13 @@ if TYPE_CHECKING:
     from rls_companion.ui.checkin.confirmation import Confirmation
     from rls_companion.ui.checkin.view import CheckinView
     from rls_companion.ui.history.view import HistoryView
+    from rls_companion.ui.session.controller import SessionController
+    from rls_companion.ui.session.guide import GuideController
+    from rls_companion.ui.session.urge_controller import UrgeController
+    from rls_companion.ui.session.view import SessionView
     from rls_companion.ui.settings.view import SettingsView
     from rls_companion.ui.shell.report_dialog import ReportDialog
+    from rls_companion.ui.shell.sleep_inhibitor import SleepInhibitor
     from rls_companion.ui.tonight.welcome import WelcomeView
 
 # History is built and read ahead this long after the window first shows, and
@@ -68,22 +69,14 @@ class MainWindow(QMainWindow):
         # A window closed during a session closes again once the sound has faded.
         self._close_after_fade = QTimer(self)
         self._close_after_fade.setSingleShot(True)
-        self._close_after_fade.setInterval(FADE_OUT_MS)
         self._close_after_fade.timeout.connect(self.close)
 
-        self.controller = SessionController(context, clock, self)
-        self.urges = UrgeController(self.controller, self._urge_target, self)
-        self.guide = GuideController(self.controller, self)
         self.start_view = StartView()
-        self.session_view = SessionView(
-            self.controller,
-            self.urges,
-            self.guide,
-            self.theme,
-            appearance.reduced_motion,
-        )
-        # History, Settings and the welcome page are built when first needed:
+        # The session's page and its controllers (sound, speech, the orb) are
+        # built just after the window's first paint, or sooner when a session
+        # starts; History, Settings and the welcome page when first needed:
         # the window opens on Tonight sooner, and their modules load later.
+        self._session: _SessionParts | None = None
         self._history_view: HistoryView | None = None
         self._settings_view: SettingsView | None = None
         self._welcome_view: WelcomeView | None = None
@@ -93,7 +86,6 @@ class MainWindow(QMainWindow):
         self._before_checkin: QWidget = self.start_view
         self.pages = QStackedWidget()
         self.pages.addWidget(self.start_view)
-        self.pages.addWidget(self.session_view)
 
         self.nav = QWidget()
         nav_layout = QHBoxLayout(self.nav)
@@ -128,26 +120,15 @@ class MainWindow(QMainWindow):
         self.start_view.kind_changed.connect(
             lambda: self.start_view.show_kind(self.context.settings.typed)
         )
-        self.session_view.back_requested.connect(lambda: self.show_page(self.start_view))
-        self.controller.ended.connect(lambda _end: self._refresh_history())
         # The evening log on Tonight and on the end card, kept as it is saved.
         self.evenings = Evenings(context, clock, self)
         self.start_view.evening_saved.connect(self.evenings.save)
-        self.session_view.evening_saved.connect(self.evenings.save)
         self.evenings.saved.connect(lambda _log: self._refresh_history())
-        self.controller.ended.connect(
-            lambda _end: self.evenings.show_after_session(self.session_view)
-        )
-        # While a session plays, the computer is asked not to suspend on idle.
-        self.keep_awake = SleepInhibitor(self)
-        self.controller.started.connect(self._follow_session_for_sleep)
-        self.controller.changed.connect(self._follow_session_for_sleep)
-        self.controller.ended.connect(lambda _end: self.keep_awake.release())
         self.prepare_history = QTimer(self)
         self.prepare_history.setSingleShot(True)
         self.prepare_history.timeout.connect(self._prepare_history)
         self._shown_once = False
-        self.installEventFilter(self.session_view)
+        self._painted_once = False
 
         self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
         self.space.activated.connect(self._space)
@@ -158,15 +139,15 @@ class MainWindow(QMainWindow):
         self.quit = QShortcut(QKeySequence(QKeySequence.StandardKey.Quit), self)
         self.quit.activated.connect(self.close)
         self.skip = QShortcut(QKeySequence(Qt.Key.Key_S), self)
-        self.skip.activated.connect(self.controller.skip_stage)
+        self.skip.activated.connect(lambda: self.controller.skip_stage())
         self.urge_key = QShortcut(QKeySequence(Qt.Key.Key_U), self)
         self.urge_key.activated.connect(lambda: self.urges.mark())
         self.next_key = QShortcut(QKeySequence(Qt.Key.Key_N), self)
-        self.next_key.activated.connect(self.guide.skip_part)
+        self.next_key.activated.connect(lambda: self.guide.skip_part())
         self.move_key = QShortcut(QKeySequence(Qt.Key.Key_M), self)
-        self.move_key.activated.connect(self.urges.move_now)
+        self.move_key.activated.connect(lambda: self.urges.move_now())
         self.lights_key = QShortcut(QKeySequence(Qt.Key.Key_L), self)
-        self.lights_key.activated.connect(self.session_view.lights_out)
+        self.lights_key.activated.connect(lambda: self.session_view.lights_out())
         self.rating_keys = []
         for digit in range(10):
             key = QShortcut(QKeySequence(str(digit)), self)
@@ -186,6 +167,79 @@ class MainWindow(QMainWindow):
                 f"Some settings could not be used and were reset to their defaults.{kept}"
             )
         self.notice_bar.show_notices(notices)
+
+    # -- the session's parts ------------------------------------------------
+    def _session_parts(self) -> _SessionParts:
+        if self._session is None:
+            self._session = self._build_session_parts()
+        return self._session
+
+    def _build_session_parts(self) -> _SessionParts:
+        from rls_companion.ui.session.controller import FADE_OUT_MS, SessionController
+        from rls_companion.ui.session.guide import GuideController
+        from rls_companion.ui.session.urge_controller import UrgeController
+        from rls_companion.ui.session.view import SessionView
+        from rls_companion.ui.shell.sleep_inhibitor import SleepInhibitor
+
+        self._close_after_fade.setInterval(FADE_OUT_MS)
+        controller = SessionController(self.context, self.clock, self)
+        urges = UrgeController(controller, self._urge_target, self)
+        guide = GuideController(controller, self)
+        view = SessionView(
+            controller,
+            urges,
+            guide,
+            self.theme,
+            self.context.settings.typed.appearance.reduced_motion,
+        )
+        # While a session plays, the computer is asked not to suspend on idle.
+        keep_awake = SleepInhibitor(self)
+        self.pages.addWidget(view)
+        view.back_requested.connect(lambda: self.show_page(self.start_view))
+        view.evening_saved.connect(self.evenings.save)
+        controller.ended.connect(lambda _end: self._refresh_history())
+        controller.ended.connect(lambda _end: self.evenings.show_after_session(view))
+        controller.started.connect(self._follow_session_for_sleep)
+        controller.changed.connect(self._follow_session_for_sleep)
+        controller.ended.connect(lambda _end: keep_awake.release())
+        self.installEventFilter(view)
+        return _SessionParts(controller, urges, guide, view, keep_awake)
+
+    @property
+    def controller(self) -> SessionController:
+        return self._session_parts().controller
+
+    @property
+    def urges(self) -> UrgeController:
+        return self._session_parts().urges
+
+    @property
+    def guide(self) -> GuideController:
+        return self._session_parts().guide
+
+    @property
+    def session_view(self) -> SessionView:
+        return self._session_parts().view
+
+    @property
+    def keep_awake(self) -> SleepInhibitor:
+        return self._session_parts().keep_awake
+
+    @property
+    def session_active(self) -> bool:
+        """A session is running or paused (False before the session's parts exist)."""
+        return self._session is not None and self._session.controller.active
+
+    def _showing_session(self) -> bool:
+        return self._session is not None and self.pages.currentWidget() is self._session.view
+
+    def close_down(self) -> None:
+        """Before the window goes: save a running session (its last write is
+        tried once, briefly), let the computer sleep again, stop the speech."""
+        if self._session is not None:
+            self._session.controller.interrupt()
+            self._session.keep_awake.release()
+            self._session.guide.close()
 
     # -- pages -----------------------------------------------------------
     @property
@@ -251,7 +305,7 @@ class MainWindow(QMainWindow):
         if page is self._history_view:
             self._refresh_history()
         self.pages.setCurrentWidget(page)
-        in_session = page is self.session_view
+        in_session = self._session is not None and page is self._session.view
         welcome = page is self._welcome_view
         checkin = page is self._checkin_view
         self.nav.setVisible(not in_session and not welcome and not checkin)
@@ -270,7 +324,7 @@ class MainWindow(QMainWindow):
     def show_checkin(self, night: date | None = None) -> bool:
         """Show the check-in for `night` (None: last night); saving or leaving it
         goes back to the page shown before. Not while a session runs (False)."""
-        if self.controller.active:
+        if self.session_active:
             return False
         view = self.checkin_view
         current = self.pages.currentWidget()
@@ -287,7 +341,7 @@ class MainWindow(QMainWindow):
         from rls_companion.ui.checkin import offer
 
         night = offer.night_due(self.context, self.clock.now())
-        if night is None or self.controller.active:
+        if night is None or self.session_active:
             return False
         offer.record_offered(self.context.paths.checkin_offered, night)
         return self.show_checkin(night)
@@ -313,7 +367,7 @@ class MainWindow(QMainWindow):
 
     def _leave_checkin(self) -> None:
         back = self._before_checkin
-        if back is self.session_view and not self.controller.active:
+        if self._session is not None and back is self._session.view and not self.session_active:
             back = self.start_view
         self._before_checkin = self.start_view
         self.show_page(back)
@@ -379,7 +433,7 @@ class MainWindow(QMainWindow):
         self.prepare_history.start(PREPARE_HISTORY_AFTER_SESSION_MS)
 
     def _prepare_history(self) -> None:
-        if not self.controller.active:  # never while a session animates
+        if not self.session_active:  # never while a session animates
             self.history_view.prepare()
 
     # -- keys --------------------------------------------------------------
@@ -388,11 +442,11 @@ class MainWindow(QMainWindow):
             self.start_chosen_session()
         elif self._welcome_view is not None and self.pages.currentWidget() is self._welcome_view:
             self._welcome_view.begin_button.click()
-        elif self.controller.active:
+        elif self.session_active:
             self.controller.toggle_pause()
 
     def _escape(self) -> None:
-        if self.controller.active:
+        if self.session_active:
             self.controller.stop()
         elif self._checkin_view is not None and self.pages.currentWidget() is self._checkin_view:
             self._checkin_view.skip()
@@ -404,11 +458,11 @@ class MainWindow(QMainWindow):
     def _digit(self, digit: int) -> None:
         """Digits give a 0–9 rating: the urge's strength, before or after a session."""
         page = self.pages.currentWidget()
-        if self.urges.active:
+        if self._session is not None and self._session.urges.active:
             self.urges.rate(digit)
         elif page is self.start_view:
             self.start_view.rating.set_value(digit)
-        elif page is self.session_view and self.session_view.showing_end_card:
+        elif self._showing_session() and self.session_view.showing_end_card:
             self.session_view.after_rating.set_value(digit)
             self.controller.rate_after(digit)
 
@@ -433,7 +487,8 @@ class MainWindow(QMainWindow):
         appearance = self.context.settings.typed.appearance
         self.theme = themes.resolve(appearance.theme)
         self._style_application()
-        self.session_view.set_theme(self.theme, appearance.reduced_motion)
+        if self._session is not None:
+            self._session.view.set_theme(self.theme, appearance.reduced_motion)
         if self._history_view is not None:
             self._history_view.set_theme(self.theme)
         if self._checkin_view is not None:
@@ -453,11 +508,28 @@ class MainWindow(QMainWindow):
             self._shown_once = True
             self.prepare_history.start(PREPARE_HISTORY_AFTER_SHOW_MS)
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted_once:
+            # Once the first picture is on screen, the session's page is built
+            # (a session then starts without that wait).
+            self._painted_once = True
+            QTimer.singleShot(0, self, self._session_parts)
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.controller.active:
+        if self.session_active:
             # Save the session, then close once the sound has faded: never cut a tone.
             self.controller.stop()
             event.ignore()
             self._close_after_fade.start()
             return
         super().closeEvent(event)
+
+
+@dataclass(frozen=True)
+class _SessionParts:
+    controller: SessionController
+    urges: UrgeController
+    guide: GuideController
+    view: SessionView
+    keep_awake: SleepInhibitor
