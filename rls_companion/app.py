@@ -101,7 +101,17 @@ def _route_qt_messages() -> None:
     qInstallMessageHandler(handler)
 
 
+def _report_crashes() -> None:
+    """A crash in native code (Qt, a sound library) prints the Python stacks of
+    every thread to stderr, so that a report of it says where it happened."""
+    import faulthandler
+
+    with contextlib.suppress(AttributeError, OSError, RuntimeError, ValueError):
+        faulthandler.enable()  # fails only without a usable stderr
+
+
 def run(context: Context, start_minutes: float | None = None, start: bool = False) -> int:
+    _report_crashes()
     _load_pyside()
     _quiet_qt_logging()
     _route_qt_messages()

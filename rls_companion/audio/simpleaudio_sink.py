@@ -75,6 +75,13 @@ SILENT_LEVEL = 2  # int16 steps: anything this quiet may stop without a fade
 # in 5 of 6 runs, and 1.0 s in none of 3): a fade is heard by this long after
 # its place in the buffer comes up. Only a stop with sound still sounding waits.
 OUTPUT_LATENCY_SECONDS = 1.0
+# After a stop, simpleaudio's own thread drains the device, then takes the
+# GIL to let go of the buffer: a process that quits before then crashes as
+# Python shuts down (seen as a segfault when a window closed just after a
+# session's sound stopped). A stop waits this long at most for that.
+RELEASE_SECONDS = 2.0
+# Stopping waits for the fade to be heard and for simpleaudio to let go.
+JOIN_SECONDS = OUTPUT_LATENCY_SECONDS + RELEASE_SECONDS + 1.0
 WATCH_MS = 1000  # how often the GUI thread looks for news from the rendering thread
 
 
@@ -109,6 +116,18 @@ def play(module: ModuleType, data: Any, rate: int = SAMPLE_RATE) -> Any:
         return module.play_buffer(data, 1, BYTES_PER_SAMPLE, rate)
     except Exception as error:  # simpleaudio raises its own SimpleaudioError
         raise SimpleaudioProblem(_plain(error)) from error
+
+
+def stop_playing(player: Any) -> None:
+    """Stop `player` and wait until simpleaudio's thread has let go of its
+    buffer (at most RELEASE_SECONDS)."""
+    player.stop()
+    deadline = time.monotonic() + RELEASE_SECONDS
+    pause = threading.Event()
+    while player.is_playing() and time.monotonic() < deadline:
+        pause.wait(0.005)
+    if player.is_playing():
+        log.warning("audio: simpleaudio did not let go of a stopped stream in time")
 
 
 def probe(seconds: float = PROBE_SECONDS, wait: bool = True) -> None:
@@ -260,7 +279,7 @@ class SimpleaudioSink(QObject):
         self._stopping.set()
         thread, self._thread = self._thread, None
         if thread is not None:
-            thread.join(timeout=2.0)
+            thread.join(timeout=JOIN_SECONDS)
             if thread.is_alive():
                 log.warning("audio: the simpleaudio thread did not stop in time")
 
@@ -389,7 +408,7 @@ class SimpleaudioSink(QObject):
                 self._wind_down(segment)
                 return None
             if remaining < -STALL_SECONDS:
-                segment.player.stop()
+                stop_playing(segment.player)
                 return False
             self._stopping.wait(max(remaining - 0.02, 0.002) if remaining > 0.05 else 0.002)
         return time.monotonic() >= segment.end_time - READ_AHEAD_SECONDS
@@ -416,4 +435,4 @@ class SimpleaudioSink(QObject):
             pause = threading.Event()
             while time.monotonic() < heard and segment.player.is_playing():
                 pause.wait(0.01)
-        segment.player.stop()
+        stop_playing(segment.player)

@@ -34,23 +34,35 @@ class FakeError(Exception):
     pass
 
 
+# After a stop, simpleaudio's thread drains the device before it lets go of
+# the buffer (and only then does is_playing() turn False).
+DRAIN_SECONDS = 0.15
+
+
 class FakePlay:
     def __init__(self, device: FakeDevice, buffer: Any) -> None:
         self.device = device
         self.view = memoryview(buffer)  # holds the caller's memory, like simpleaudio
         self.frames = len(self.view) // 2
         self.started = time.monotonic()
-        self.stopped = False
+        self.stopped_at: float | None = None
         self.dies_at: float | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return self.stopped_at is not None
 
     def is_playing(self) -> bool:
         now = time.monotonic()
-        if self.stopped or (self.dies_at is not None and now >= self.dies_at):
+        if self.stopped_at is not None:
+            return now < self.stopped_at + DRAIN_SECONDS
+        if self.dies_at is not None and now >= self.dies_at:
             return False
         return now < self.started + self.frames / RATE
 
     def stop(self) -> None:
-        self.stopped = True
+        if self.stopped_at is None:
+            self.stopped_at = time.monotonic()
 
     def samples(self) -> npt.NDArray[np.int16]:
         return np.frombuffer(self.view, dtype="<i2").copy()
@@ -230,6 +242,8 @@ def test_stop_ends_the_thread_and_the_stream(
     sink.stop()
     assert not thread.is_alive()
     assert device.plays[0].stopped
+    # simpleaudio has let go of the buffer: the process may now quit safely.
+    assert not device.plays[0].is_playing()
     rendered = source.frames
     qtbot.wait(100)
     assert source.frames == rendered  # nothing renders after stop

@@ -180,6 +180,28 @@ def test_sigterm_saves_the_session_as_interrupted_and_exits_0(
     assert 6.5 <= record["practice_seconds"] <= 12
 
 
+def test_a_crash_in_native_code_says_where_each_thread_was(
+    command: list[str], app_env: dict[str, str]
+) -> None:
+    """A segmentation fault (here sent from outside, as the kernel would)
+    leaves the Python stacks on stderr for the bug report."""
+    app = subprocess.Popen(
+        [*command, "--start"], env=app_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        assert wait_for(lambda: newest_session(command, app_env) is not None, timeout=30)
+        app.send_signal(signal.SIGSEGV)
+        _out, err = app.communicate(timeout=30)
+    finally:
+        if app.poll() is None:
+            app.kill()
+    report = err.decode()
+    assert app.returncode == -signal.SIGSEGV
+    assert "Fatal Python error: Segmentation fault" in report
+    # The main thread's stack, down to the event loop the signal interrupted.
+    assert "Current thread" in report and "rls_companion/app.py" in report
+
+
 def test_config_cli_validates_and_round_trips(command: list[str], app_env: dict[str, str]) -> None:
     settings = Path(app_env["RLS_COMPANION_DATA_DIR"]) / "settings.json"
     ok = cli(command, app_env, "config", "set", "session.length_minutes", "25")

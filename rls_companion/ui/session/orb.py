@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QRadialGradient
@@ -67,8 +66,8 @@ RING_SCALE = 1.06
 
 
 def orb_geometry(rect: QRectF, frame: Frame) -> OrbGeometry:
-    center = _orb_center(rect)
-    r_max = _orb_r_max(rect)
+    center = QPointF(rect.center().x(), rect.top() + rect.height() * 0.38)
+    r_max = min(rect.width(), rect.height()) * 0.26
     level = frame.breath.level
     if frame.reduced_motion:
         return OrbGeometry(center, r_max, r_max * 0.78, frame.fade * (0.35 + 0.65 * level))
@@ -77,74 +76,30 @@ def orb_geometry(rect: QRectF, frame: Frame) -> OrbGeometry:
     )
 
 
-class FrameKeys(NamedTuple):
-    """What a frame shows, part by part, quantised to what the eye can tell
-    apart. Two frames with equal keys look the same, so no repaint is needed
-    between them; a part whose key changed is repainted alone."""
+def frame_keys(rect: QRectF, frame: Frame) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """What a frame shows, quantised to what the eye can tell apart.
 
-    whole: tuple[object, ...]  # the fade and the pause change everything
-    orb: tuple[object, ...]  # the orb and the urge ring
-    words: tuple[object, ...]  # under the orb
-    top: tuple[object, ...]  # the stage and the time left
-    progress: tuple[object, ...]  # the line along the bottom
-
-
-class TextAreas(NamedTuple):
-    """Where the parts other than the orb are painted, in the canvas `rect`."""
-
-    words: QRectF
-    top: QRectF
-    progress: QRectF
-
-
-def frame_keys(rect: QRectF, frame: Frame) -> FrameKeys:
+    The first key covers the orb and ring (repainted alone), the second the
+    words and the progress line (a full repaint). Two frames with equal keys
+    look the same, so no repaint is needed between them.
+    """
     orb = orb_geometry(rect, frame)
     ring = None
     if frame.urge_progress is not None:
         ring = round(frame.urge_progress * 2 * math.pi * orb.r_max * RING_SCALE / 2)
-    return FrameKeys(
-        whole=(frame.paused, round(frame.fade * 32)),
-        orb=(round(orb.radius / RADIUS_STEP), round(orb.strength * 40), ring),
-        words=(
-            PHASE_WORDS[frame.breath.phase],
-            countdown_text(frame.breath),
-            frame.urge_lines,
-            frame.caption,
-        ),
-        top=(frame.stage_title, clock_text(frame.remaining_seconds)),
-        progress=(round(frame.progress * rect.width() / 3),),
+    orb_key = (round(orb.radius / RADIUS_STEP), round(orb.strength * 40), ring)
+    text_key = (
+        frame.paused,
+        PHASE_WORDS[frame.breath.phase],
+        countdown_text(frame.breath),
+        frame.stage_title,
+        clock_text(frame.remaining_seconds),
+        round(frame.progress * rect.width() / 3),
+        frame.urge_lines,
+        frame.caption,
+        round(frame.fade * 32),
     )
-
-
-def _small_px(rect: QRectF) -> int:
-    return max(int(rect.height() * 0.028), 15)
-
-
-def _margin(rect: QRectF) -> float:
-    return max(rect.width() * 0.04, 24.0)
-
-
-def _orb_center(rect: QRectF) -> QPointF:
-    return QPointF(rect.center().x(), rect.top() + rect.height() * 0.38)
-
-
-def _orb_r_max(rect: QRectF) -> float:
-    return min(rect.width(), rect.height()) * 0.26
-
-
-def text_areas(rect: QRectF) -> TextAreas:
-    words_top = _orb_center(rect).y() + _orb_r_max(rect) + rect.height() * 0.04
-    margin = _margin(rect)
-    return TextAreas(
-        words=QRectF(rect.left(), words_top, rect.width(), rect.bottom() - words_top),
-        top=QRectF(
-            rect.left() + margin,
-            rect.top() + margin * 0.6,
-            rect.width() - 2 * margin,
-            _small_px(rect) * 2.0,
-        ),
-        progress=QRectF(rect.left(), rect.bottom() - PROGRESS_REACH, rect.width(), PROGRESS_REACH),
-    )
+    return orb_key, text_key
 
 
 class OrbSprite:
@@ -251,12 +206,18 @@ def paint_frame(
         _paint_urge_ring(p, center, r_max * RING_SCALE, theme, frame.urge_progress)
 
     text_alpha = 0.35 + 0.65 * fade
-    small_px = _small_px(rect)
-    areas = text_areas(rect)
-    if needed(areas.words):
-        _paint_words(p, rect, areas.words.top(), small_px, theme, frame, text_alpha)
+    small_px = max(int(rect.height() * 0.028), 15)
+    words_top = center.y() + r_max + rect.height() * 0.04
+    if needed(QRectF(rect.left(), words_top, rect.width(), rect.bottom() - words_top)):
+        _paint_words(p, rect, words_top, small_px, theme, frame, text_alpha)
 
-    top = areas.top
+    margin = max(rect.width() * 0.04, 24.0)
+    top = QRectF(
+        rect.left() + margin,
+        rect.top() + margin * 0.6,
+        rect.width() - 2 * margin,
+        small_px * 2.0,
+    )
     if needed(top):
         p.setFont(_sized_font(p, small_px, QFont.Weight.Normal))
         p.setPen(theme.color("muted", text_alpha))
@@ -264,8 +225,8 @@ def paint_frame(
         p.drawText(top, Qt.AlignmentFlag.AlignLeft | flags, frame.stage_title)
         remaining = f"{clock_text(frame.remaining_seconds)} left"
         p.drawText(top, Qt.AlignmentFlag.AlignRight | flags, remaining)
-    if needed(areas.progress):
-        _paint_progress(p, rect, _margin(rect), theme, frame.progress, text_alpha)
+    if needed(QRectF(rect.left(), rect.bottom() - PROGRESS_REACH, rect.width(), PROGRESS_REACH)):
+        _paint_progress(p, rect, margin, theme, frame.progress, text_alpha)
 
 
 def _sized_font(p: QPainter, pixel_size: int, weight: QFont.Weight) -> QFont:

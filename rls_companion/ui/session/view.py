@@ -10,6 +10,7 @@ the window is black and nothing is painted while the sound goes on.
 from __future__ import annotations
 
 from datetime import date, tzinfo
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QRegion
@@ -34,14 +35,11 @@ from rls_companion.ui.session.guide import GuideController
 from rls_companion.ui.session.lights_out import LightsOut
 from rls_companion.ui.session.orb import (
     Frame,
-    FrameKeys,
     OrbSprite,
-    TextAreas,
     clock_text,
     frame_keys,
     orb_geometry,
     paint_frame,
-    text_areas,
 )
 from rls_companion.ui.session.urge_controller import UrgeController
 from rls_companion.ui.session.urge_panel import UrgeControls, ending_words
@@ -61,6 +59,13 @@ URGE_AFTERGLOW_SECONDS = 6.0
 RESETTLE_DIM = 0.25
 # The pages of the view: the session, its end card, and nothing (lights out).
 RUNNING_PAGE, END_PAGE, DARK_PAGE = 0, 1, 2
+
+
+class PaintedKeys(NamedTuple):
+    """What was last painted, as `frame_keys` tells frames apart."""
+
+    orb: tuple[object, ...]  # the orb and the urge ring
+    text: tuple[object, ...]  # the words and the progress line
 
 
 def covers(region: QRegion, rect: QRect) -> bool:
@@ -111,8 +116,7 @@ class SessionView(QWidget):
         self.theme = theme
         self.reduced_motion = reduced_motion
         self._phase_name = ""
-        self._painted_keys: FrameKeys | None = None  # what is on screen
-        self._areas: tuple[QRectF, TextAreas] | None = None  # for the canvas's size
+        self._painted_keys: PaintedKeys | None = None
         self._painted_radius = 0.0  # of the orb last painted
         self.lights_out_cover: LightsOut | None = None  # made when first needed
         self._lit_page = RUNNING_PAGE  # the page shown when the lights are on
@@ -340,30 +344,11 @@ class SessionView(QWidget):
             self.canvas.setAccessibleDescription(
                 "Paused" if frame.paused else frame.breath.phase.value.replace("_", " ")
             )
-        keys = frame_keys(rect, frame)
-        old = self._painted_keys
-        if not full and old is not None:  # parts outside the paint still show the old
-            areas = self._text_areas(rect)
-
-            def shown(
-                new: tuple[object, ...], was: tuple[object, ...], area: QRectF
-            ) -> tuple[object, ...]:
-                return new if covers(region, area.toAlignedRect()) else was
-
-            keys = FrameKeys(
-                whole=old.whole,
-                orb=keys.orb,
-                words=shown(keys.words, old.words, areas.words),
-                top=shown(keys.top, old.top, areas.top),
-                progress=shown(keys.progress, old.progress, areas.progress),
-            )
-        self._painted_keys = keys
+        orb_key, text_key = frame_keys(rect, frame)
+        if not full and self._painted_keys is not None:
+            text_key = self._painted_keys.text  # the words were not repainted
+        self._painted_keys = PaintedKeys(orb_key, text_key)
         self._schedule()
-
-    def _text_areas(self, rect: QRectF) -> TextAreas:
-        if self._areas is None or self._areas[0] != rect:
-            self._areas = (rect, text_areas(rect))
-        return self._areas[1]
 
     def _visible_on_screen(self) -> bool:
         """Whether the orb can be seen: not while the window is minimized,
@@ -402,28 +387,15 @@ class SessionView(QWidget):
             self.canvas.update()
             return
         rect = QRectF(self.canvas.rect())
-        keys, old = frame_keys(rect, frame), self._painted_keys
-        if keys.whole != old.whole:
+        orb_key, text_key = frame_keys(rect, frame)
+        if text_key != self._painted_keys.text:
             self.canvas.update()
-            return
-        areas = self._text_areas(rect)
-        changed = QRegion()
-        for new, was, area in (
-            (keys.words, old.words, areas.words),
-            (keys.top, old.top, areas.top),
-            (keys.progress, old.progress, areas.progress),
-        ):
-            if new != was:
-                changed += area.toAlignedRect()
-        orb = orb_geometry(rect, frame)
-        wiped = orb.change_from(self._painted_radius, frame.urge_progress is not None)
-        # Words repainted over the orb's glow repaint all of the orb: one moment's orb.
-        if keys.orb != old.orb or changed.intersects(wiped.toAlignedRect()):
-            changed += wiped.toAlignedRect()
-        if changed.isEmpty():
-            self._schedule()
+        elif orb_key != self._painted_keys.orb:
+            orb = orb_geometry(rect, frame)
+            ring = frame.urge_progress is not None
+            self.canvas.update(orb.change_from(self._painted_radius, ring).toAlignedRect())
         else:
-            self.canvas.update(changed)
+            self._schedule()
 
     def wake(self) -> None:
         """The window came back into view: paint the present moment."""
