@@ -102,8 +102,8 @@ def _route_qt_messages() -> None:
 
 
 def _report_crashes() -> None:
-    """A crash in native code (Qt, a sound library) prints the Python stacks of
-    every thread to stderr, so that a report of it says where it happened."""
+    """A crash in native code (Qt, a sound library) prints the stack of every
+    Python thread to stderr, so that a report of it says where it happened."""
     import faulthandler
 
     with contextlib.suppress(AttributeError, OSError, RuntimeError, ValueError):

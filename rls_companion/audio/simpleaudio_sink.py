@@ -76,9 +76,9 @@ SILENT_LEVEL = 2  # int16 steps: anything this quiet may stop without a fade
 # its place in the buffer comes up. Only a stop with sound still sounding waits.
 OUTPUT_LATENCY_SECONDS = 1.0
 # After a stop, simpleaudio's own thread drains the device, then takes the
-# GIL to let go of the buffer: a process that quits before then crashes as
-# Python shuts down (seen as a segfault when a window closed just after a
-# session's sound stopped). A stop waits this long at most for that.
+# GIL to let go of the buffer: a process that quits before then leaves that
+# thread calling into a Python that is shutting down. A stop waits this long
+# at most for it to finish.
 RELEASE_SECONDS = 2.0
 # Stopping waits for the fade to be heard and for simpleaudio to let go.
 JOIN_SECONDS = OUTPUT_LATENCY_SECONDS + RELEASE_SECONDS + 1.0
