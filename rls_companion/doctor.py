@@ -367,7 +367,7 @@ def app_file_findings() -> list[Finding]:
     from rls_companion.core import guidance
 
     findings: list[Finding] = []
-    for name in guidance.SCRIPT_FOR_STAGE.values():
+    for name in (*guidance.SCRIPT_NAMES, guidance.PROMPTS):
         subject = f"guidance {name}"
         try:
             script = guidance.load_named(name)
@@ -387,9 +387,9 @@ def app_file_findings() -> list[Finding]:
 
 
 def guidance_files() -> list[tuple[str, str]]:
-    from rls_companion.core.guidance import SCRIPT_FOR_STAGE
+    from rls_companion.core.guidance import PROMPTS, SCRIPT_NAMES
 
-    return [("guidance", f"{name}.json") for name in SCRIPT_FOR_STAGE.values()]
+    return [("guidance", f"{name}.json") for name in (*SCRIPT_NAMES, PROMPTS)]
 
 
 def image_files() -> list[tuple[str, str]]:

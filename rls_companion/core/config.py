@@ -22,6 +22,7 @@ from typing import Any, Self
 
 from rls_companion.core.breathing import BreathPlan, CustomShape, Ramp, build_cycle
 from rls_companion.core.outputs import Backend
+from rls_companion.core.rotation import Preferences, split_names
 from rls_companion.core.session import Kind
 from rls_companion.core.settings import Value
 from rls_companion.core.streaks import StreakRules
@@ -139,6 +140,16 @@ class Speech(_Section):
 
 
 @dataclass(frozen=True)
+class Guidance(_Section):
+    name: typing.ClassVar[str] = "guidance"
+    off: str
+    favourites: str
+
+    def preferences(self) -> Preferences:
+        return Preferences(split_names(self.off), split_names(self.favourites))
+
+
+@dataclass(frozen=True)
 class Reminder(_Section):
     name: typing.ClassVar[str] = "reminder"
     enabled: bool
@@ -161,6 +172,7 @@ SECTIONS: tuple[type[_Section], ...] = (
     Urge,
     Audio,
     Speech,
+    Guidance,
     Reminder,
     Appearance,
 )
@@ -176,6 +188,7 @@ class Settings:
     urge: Urge
     audio: Audio
     speech: Speech
+    guidance: Guidance
     reminder: Reminder
     appearance: Appearance
 
@@ -189,6 +202,7 @@ class Settings:
             Urge.from_values(values),
             Audio.from_values(values),
             Speech.from_values(values),
+            Guidance.from_values(values),
             Reminder.from_values(values),
             Appearance.from_values(values),
         )

@@ -1,11 +1,19 @@
 """Spoken guidance: scripts stored as data, and their timing within a stage.
 
 A script is a list of short segments, each spoken and then followed by a
-silence. A stage has a fixed length, so a script is fitted to it by stretching
-its silences in proportion, never by cutting words: long stages get longer
-silences (up to `MAX_PAUSE_STRETCH` times the written pause, then quiet time at
-the end) and short stages leave out whole regions, last first, while the
-opening and closing are kept.
+silence. Each guided stage has a few scripts to choose from (`LIBRARY`; which
+one leads tonight is `core.rotation`'s business). A stage has a fixed length,
+so its plan is fitted to it without ever cutting words:
+
+- a short stage leaves out whole regions of its script, last first, while the
+  opening and closing are kept;
+- a longer one stretches the silences in proportion, at most
+  `MAX_PAUSE_STRETCH` times the written pause;
+- a stage much longer than its script chains a second script of the same
+  stage (two different texts, never the same words twice), and any time still
+  left becomes quiet paced breathing with a short prompt about once a minute
+  (`PROMPTS`), so a long session is never one script with minute-long
+  silences, and never an hour of talk either.
 
 All plan times are whole milliseconds from the start of the stage, so a plan
 adds up to its stage exactly and the caption shown is a pure function of the
@@ -15,17 +23,20 @@ time asked about, whatever the frame rate.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from importlib.resources.abc import Traversable
 from typing import Any
 
 from rls_companion.core.session import Stage, StageKind
 from rls_companion.resources import asset
+
+log = logging.getLogger(__name__)
 
 FORMAT = "rls-companion-guidance"
 VERSION = 1
@@ -38,14 +49,36 @@ class Cue(StrEnum):
 
 
 WORDS_PER_MINUTE = 140.0
-MAX_PAUSE_STRETCH = 6.0
+MAX_PAUSE_STRETCH = 2.5
 MAX_PAUSE_SECONDS = 120.0
+# A script is chained after the first only while the first, even at this
+# stretch, would leave the stage with time to spare.
+COMFORT_STRETCH = 1.75
+MAX_CHAINED = 2  # scripts in one stage; past that, paced breathing with prompts
+PROMPT_EVERY_MS = 60_000  # the prompts' spacing, so no silence is over 90 s
+MIN_PROMPTS_MS = 30_000  # time left shorter than this is simply quiet
 
-SCRIPT_FOR_STAGE: Mapping[StageKind, str] = {
-    StageKind.BODY_SCAN: "body_scan",
-    StageKind.REST: "somatic_awareness",
-    StageKind.WIND_DOWN: "wind_down",
+# The scripts of each guided stage; the first is the one a new user hears.
+LIBRARY: Mapping[StageKind, tuple[str, ...]] = {
+    StageKind.BODY_SCAN: ("body_scan", "legs_release", "breath_to_feet"),
+    StageKind.REST: ("somatic_awareness", "counting_breaths", "warm_heavy"),
+    StageKind.WIND_DOWN: ("wind_down", "letting_go"),
 }
+# Stages whose scripts may follow one another. Two wind-downs in a row would
+# end the session twice: a long wind-down is paced breathing with prompts
+# before its closing words instead.
+CHAINED_STAGES = frozenset({StageKind.BODY_SCAN, StageKind.REST})
+PROMPTS = "breath_prompts"  # the sparse prompts of the paced breathing after the scripts
+SCRIPT_NAMES: tuple[str, ...] = tuple(name for names in LIBRARY.values() for name in names)
+
+
+def stage_of(name: str) -> StageKind:
+    """The stage a script of the library belongs to."""
+    for stage, names in LIBRARY.items():
+        if name in names:
+            return stage
+    raise KeyError(name)
+
 
 _SCRIPT_KEYS = frozenset({"format", "version", "title", "segments"})
 _SEGMENT_KEYS = frozenset({"id", "region", "text", "pause", "cue"})
@@ -70,6 +103,7 @@ class Segment:
 class Script:
     title: str
     segments: tuple[Segment, ...]
+    name: str = ""  # the file's name without ".json"
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -95,9 +129,10 @@ def load_script(path: Traversable) -> Script:
             f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from exc
     try:
-        return parse_script(data)
+        script = parse_script(data)
     except _Invalid as exc:
         raise ValueError(f"{path}: {exc.where}: {exc.problem}") from None
+    return replace(script, name=path.name.removesuffix(".json"))
 
 
 def load_named(name: str, folder: Traversable | None = None) -> Script:
@@ -106,9 +141,9 @@ def load_named(name: str, folder: Traversable | None = None) -> Script:
 
 
 def script_for_stage(kind: StageKind, folder: Traversable | None = None) -> Script | None:
-    """The guidance spoken during a stage, or None for stages without words."""
-    name = SCRIPT_FOR_STAGE.get(kind)
-    return None if name is None else load_named(name, folder)
+    """The first script of a stage, or None for stages without words."""
+    names = LIBRARY.get(kind)
+    return None if not names else load_named(names[0], folder)
 
 
 class _Invalid(ValueError):
@@ -242,10 +277,11 @@ class Caption:
     text: str
     region: str | None
     cue: Cue | None
-    unit: int  # skippable unit: opening, each region, closing
+    unit: int  # skippable unit: opening, each region, closing (of each script), the prompts
     start_ms: int
     speech_end_ms: int
     end_ms: int
+    script: str = ""  # the name of the script it comes from
 
 
 @dataclass(frozen=True)
@@ -255,11 +291,17 @@ class GuidancePlan:
     captions: tuple[Caption, ...]
     dropped_regions: tuple[str, ...] = ()
     dropped_segments: tuple[str, ...] = ()
+    scripts: tuple[str, ...] = ()  # the scripts spoken, in order (the prompts not included)
 
     @property
     def quiet_ms(self) -> int:
         """Silence after the last caption, when the pauses could stretch no further."""
         return self.length_ms - (self.captions[-1].end_ms if self.captions else 0)
+
+    @property
+    def prompts_from_ms(self) -> int | None:
+        """Where the paced breathing with sparse prompts begins, if it does."""
+        return next((c.start_ms for c in self.captions if c.script not in self.scripts), None)
 
 
 def plan_stage(
@@ -268,21 +310,107 @@ def plan_stage(
     words_per_minute: float = WORDS_PER_MINUTE,
     rate: float = 1.0,
 ) -> GuidancePlan:
-    """Fit a script into a stage of `stage_seconds`.
+    """Fit one script into a stage of `stage_seconds` (see `plan_chain`)."""
+    return plan_chain([script], stage_seconds, words_per_minute, rate)
 
-    Pauses stretch in proportion to their written length (at most
-    `MAX_PAUSE_STRETCH` times); any time left over is quiet at the end. When
-    even the written pauses do not fit, whole regions are left out, last
-    first; if the opening and closing alone are still too long, whole
-    segments are left out from the end.
+
+def plan_chain(
+    scripts: Sequence[Script],
+    stage_seconds: float,
+    words_per_minute: float = WORDS_PER_MINUTE,
+    rate: float = 1.0,
+    prompts: Script | None = None,
+) -> GuidancePlan:
+    """Fit a stage's scripts, the one that leads first, into `stage_seconds`.
+
+    When even the first does not fit at its written pauses, whole regions are
+    left out, last first; if the opening and closing alone are still too
+    long, whole segments are left out from the end. A longer stage chains the
+    next script while the time allows it (at most `MAX_CHAINED`), then
+    stretches the pauses in proportion (at most `MAX_PAUSE_STRETCH` times);
+    time still left is paced breathing with one of `prompts` about once a
+    minute, or quiet at the end when it is short or there are no prompts.
     """
+    if not scripts:
+        raise ValueError("a stage plan needs at least one script")
     length_ms = round(stage_seconds * 1000)
     if length_ms < 0:
         raise ValueError(f"stage length must not be negative, got {stage_seconds} s")
-    units = _units(script.segments)
+
+    def natural(script: Script) -> int:
+        return sum(_natural_ms(s, words_per_minute, rate) for s in script.segments)
+
+    def comfortable(script: Script) -> int:
+        speech = sum(speech_ms(s.text, words_per_minute, rate) for s in script.segments)
+        return speech + math.floor(sum(_pause_ms(s) for s in script.segments) * COMFORT_STRETCH)
+
+    chosen = [scripts[0]]
+    for following in scripts[1:MAX_CHAINED]:
+        used = sum(natural(c) for c in chosen)
+        roomy = sum(comfortable(c) for c in chosen) < length_ms
+        if roomy and used + natural(following) <= length_ms:
+            chosen.append(following)
+
+    first = scripts[0]
+    kept, dropped_regions = _fit(first, length_ms, words_per_minute, rate)
+    placed: list[tuple[Script, Segment, int]] = []  # script, segment, unit
+    unit_base = 0
+    for script in chosen:
+        indices = kept if script is first else list(range(len(script.segments)))
+        units = _units(script.segments)
+        placed.extend((script, script.segments[i], unit_base + units[i]) for i in indices)
+        unit_base += units[-1] + 1
+    speeches = [speech_ms(seg.text, words_per_minute, rate) for _, seg, _ in placed]
+    pauses = _stretch([_pause_ms(seg) for _, seg, _ in placed], length_ms - sum(speeches))
+    left = length_ms - sum(speeches) - sum(pauses)
+    prompting = prompts is not None and bool(prompts.segments) and left >= MIN_PROMPTS_MS
+    # The prompts come before the last script's closing, so its closing
+    # words stay the stage's last.
+    split = _closing_start(chosen[-1], placed) if prompting else len(placed)
+    captions: list[Caption] = []
+    at = 0
+    for i, ((script, segment, unit), speech, pause) in enumerate(
+        zip(placed, speeches, pauses, strict=True)
+    ):
+        if i == split and prompts is not None:
+            captions.extend(_prompted(prompts, at, at + left, unit, words_per_minute, rate))
+            at += left
+        shifted = unit + int(i >= split)  # the prompts are a unit of their own
+        captions.append(
+            Caption(
+                segment.id,
+                segment.text,
+                segment.region,
+                segment.cue,
+                shifted,
+                at,
+                at + speech,
+                at + speech + pause,
+                script.name,
+            )
+        )
+        at += speech + pause
+    if prompting and split == len(placed) and prompts is not None:
+        captions.extend(_prompted(prompts, at, at + left, unit_base, words_per_minute, rate))
+    kept_set = set(kept)
+    return GuidancePlan(
+        first.title,
+        length_ms,
+        tuple(captions),
+        tuple(dropped_regions),
+        tuple(s.id for i, s in enumerate(first.segments) if i not in kept_set),
+        tuple(script.name for script in chosen),
+    )
+
+
+def _fit(
+    script: Script, length_ms: int, words_per_minute: float, rate: float
+) -> tuple[list[int], list[str]]:
+    """The segments of `script` that fit in `length_ms` at their written
+    pauses, and the regions left out (in script order)."""
     natural = [_natural_ms(s, words_per_minute, rate) for s in script.segments]
     kept = list(range(len(script.segments)))
-    dropped_regions: list[str] = []
+    dropped: list[str] = []
 
     def total(indices: Sequence[int]) -> int:
         return sum(natural[i] for i in indices)
@@ -291,37 +419,51 @@ def plan_stage(
         if total(kept) <= length_ms:
             break
         kept = [i for i in kept if script.segments[i].region != region]
-        dropped_regions.append(region)
+        dropped.append(region)
     while kept and total(kept) > length_ms:
         kept.pop()
+    return kept, dropped[::-1]
 
-    segments = [script.segments[i] for i in kept]
-    speeches = [speech_ms(s.text, words_per_minute, rate) for s in segments]
-    pauses = _stretch([_pause_ms(s) for s in segments], length_ms - sum(speeches))
+
+def _closing_start(script: Script, placed: Sequence[tuple[Script, Segment, int]]) -> int:
+    """Index in `placed` of the first closing segment of `script` (the
+    segments after its last region), or the end when it has none."""
+    if not script.regions:
+        return len(placed)
+    index = len(placed)
+    while index > 0 and placed[index - 1][0] is script and placed[index - 1][1].region is None:
+        index -= 1
+    return index
+
+
+def _prompted(
+    prompts: Script, start_ms: int, end_ms: int, unit: int, words_per_minute: float, rate: float
+) -> list[Caption]:
+    """Paced breathing from `start_ms` to `end_ms`: one prompt at the start of
+    each of evenly long stretches of about `PROMPT_EVERY_MS`, then quiet."""
+    span = end_ms - start_ms
+    count = max(1, round(span / PROMPT_EVERY_MS))
     captions: list[Caption] = []
-    at = 0
-    for index, segment, speech, pause in zip(kept, segments, speeches, pauses, strict=True):
+    at = start_ms
+    for i in range(count):
+        cell = span // count + (1 if i < span % count else 0)
+        segment = prompts.segments[i % len(prompts.segments)]
+        speech = min(speech_ms(segment.text, words_per_minute, rate), cell)
         captions.append(
             Caption(
                 segment.id,
                 segment.text,
                 segment.region,
                 segment.cue,
-                units[index],
+                unit,
                 at,
                 at + speech,
-                at + speech + pause,
+                at + cell,
+                prompts.name,
             )
         )
-        at += speech + pause
-    kept_set = set(kept)
-    return GuidancePlan(
-        script.title,
-        length_ms,
-        tuple(captions),
-        tuple(reversed(dropped_regions)),
-        tuple(s.id for i, s in enumerate(script.segments) if i not in kept_set),
-    )
+        at += cell
+    return captions
 
 
 def plan_for_stage(
@@ -329,12 +471,32 @@ def plan_for_stage(
     words_per_minute: float = WORDS_PER_MINUTE,
     rate: float = 1.0,
     folder: Traversable | None = None,
+    names: Sequence[str] | None = None,
 ) -> GuidancePlan | None:
-    """The plan for one stage of a session timeline, or None without guidance."""
-    script = script_for_stage(stage.kind, folder)
-    if script is None:
+    """The plan for one stage of a session timeline, or None without guidance.
+
+    `names` are the stage's scripts in tonight's order (by default the
+    library's); an empty list means the person switched them all off.
+    """
+    if names is None:
+        names = LIBRARY.get(stage.kind, ())
+    if not names:
         return None
-    return plan_stage(script, stage.seconds, words_per_minute, rate)
+    chained = MAX_CHAINED if stage.kind in CHAINED_STAGES else 1
+    # The lead must load (a ValueError says why); a broken script to follow,
+    # or broken prompts, only shortens the words (and `doctor` names the file).
+    scripts = [load_named(names[0], folder)]
+    scripts += [s for s in (_optional(name, folder) for name in names[1:chained]) if s]
+    prompts = _optional(PROMPTS, folder)
+    return plan_chain(scripts, stage.seconds, words_per_minute, rate, prompts)
+
+
+def _optional(name: str, folder: Traversable | None) -> Script | None:
+    try:
+        return load_named(name, folder)
+    except ValueError as problem:
+        log.warning("guidance %s left out: %s", name, problem)
+        return None
 
 
 def _units(segments: Sequence[Segment]) -> list[int]:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rls_companion.core import breathing, reminder, urge
+from rls_companion.core import breathing, reminder, rotation, urge
 from rls_companion.core.outputs import Backend
 from rls_companion.core.session import Kind
 
@@ -227,6 +227,24 @@ SCHEMA: tuple[Spec, ...] = (
         100,
         help="The voice beside the breath sounds: at 80 it is as loud as the breath tone.",
         applies_when=("speech.enabled", True),
+    ),
+    Spec(
+        "guidance.off",
+        str,
+        "",
+        "Guidance switched off",
+        help="Scripts never chosen for a session; the others take turns, night by night.",
+        pattern=rotation.NAMES_PATTERN,
+        pattern_help=rotation.NAMES_HELP,
+    ),
+    Spec(
+        "guidance.favourites",
+        str,
+        "",
+        "Favourite guidance",
+        help="Favourites come round about twice as often as the other scripts.",
+        pattern=rotation.NAMES_PATTERN,
+        pattern_help=rotation.NAMES_HELP,
     ),
     Spec(
         "reminder.enabled",

@@ -235,6 +235,22 @@ def _v4(db: sqlite3.Connection) -> None:
     )
 
 
+def _v5(db: sqlite3.Connection) -> None:
+    """The guidance script that led each stage on each night, for the rotation."""
+    _run_statements(
+        db,
+        """
+        CREATE TABLE guidance_picks (
+            night TEXT NOT NULL
+                CHECK (night GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            stage TEXT NOT NULL,
+            script TEXT NOT NULL,
+            PRIMARY KEY (stage, night)
+        )
+        """,
+    )
+
+
 def _run_statements(db: sqlite3.Connection, script: str) -> None:
     # executescript() would commit the migration transaction half-way.
     for statement in script.split(";"):
@@ -242,7 +258,7 @@ def _run_statements(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,44 +30,63 @@ from rls_companion.core.guidance import (
 )
 from rls_companion.core.session import Kind, StageKind, build_timeline
 
-NAMES = ("body_scan", "somatic_awareness", "wind_down")
+NAMES = guidance.SCRIPT_NAMES
+EVERY_FILE = (*NAMES, guidance.PROMPTS)
+BODY_SCANS = guidance.LIBRARY[StageKind.BODY_SCAN]
+RESTS = guidance.LIBRARY[StageKind.REST]
+WIND_DOWNS = guidance.LIBRARY[StageKind.WIND_DOWN]
 LEG_REGIONS = ["toes", "soles", "heels", "ankles", "calves", "shins", "knees", "thighs", "hips"]
 UPPER_REGIONS = ["belly", "chest", "shoulders", "arms", "face"]
 GUIDED = (StageKind.BODY_SCAN, StageKind.REST, StageKind.WIND_DOWN)
+MAX_SILENCE_MS = 90_000
+# Asking for effort, in any script: always gentle and at a quarter of full strength.
+EFFORT = re.compile(r"\b(draw|firm|tighten|tense|squeeze|press|clench)\b")
 
 
 def _all_scripts() -> dict[str, Script]:
-    return {name: load_named(name) for name in NAMES}
+    return {name: load_named(name) for name in EVERY_FILE}
 
 
 _SCRIPTS = _all_scripts()
 
 
-def _check_plan(plan: GuidancePlan, script: Script) -> None:
-    """Contiguous from 0, in order, every text whole, and exactly the stage long."""
+def _check_plan(plan: GuidancePlan, scripts: Sequence[Script] | Script) -> None:
+    """Contiguous from 0, in order, every text whole, exactly the stage long,
+    and each script's spoken segments in its own order."""
+    if isinstance(scripts, Script):
+        scripts = [scripts]
+    by_name = {s.name: s for s in (*scripts, _SCRIPTS[guidance.PROMPTS])}
     at = 0
-    texts = {s.id: s.text for s in script.segments}
-    pauses = {s.id: round(s.pause * 1000) for s in script.segments}
     for caption in plan.captions:
+        segment = next(s for s in by_name[caption.script].segments if s.id == caption.segment_id)
         assert caption.start_ms == at
         assert caption.speech_end_ms - caption.start_ms == speech_ms(caption.text)
-        assert caption.end_ms - caption.speech_end_ms >= pauses[caption.segment_id]
-        assert caption.text == texts[caption.segment_id]
+        assert caption.end_ms - caption.speech_end_ms >= round(segment.pause * 1000)
+        assert caption.text == segment.text
         at = caption.end_ms
     assert at + plan.quiet_ms == plan.length_ms
     assert plan.quiet_ms >= 0
-    spoken = [c.segment_id for c in plan.captions]
-    assert sorted(spoken + list(plan.dropped_segments)) == sorted(texts)
-    assert spoken == [s.id for s in script.segments if s.id in spoken]
+    first = scripts[0]
+    spoken = [c.segment_id for c in plan.captions if c.script == first.name]
+    assert sorted(spoken + list(plan.dropped_segments)) == sorted(s.id for s in first.segments)
+    for script in scripts:
+        said = [c.segment_id for c in plan.captions if c.script == script.name]
+        assert said == [s.id for s in script.segments if s.id in said]
+
+
+def _longest_silence(plan: GuidancePlan) -> int:
+    gaps = [c.end_ms - c.speech_end_ms for c in plan.captions]
+    return max([*gaps, plan.quiet_ms])
 
 
 # --- the scripts themselves -------------------------------------------------
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", EVERY_FILE)
 def test_each_script_parses_and_reads_as_sentences(name: str) -> None:
     script = load_named(name)
     assert script.title
+    assert script.name == name
     assert len(script.segments) >= 5
     for segment in script.segments:
         assert segment.text[-1] in ".!?", segment.id
@@ -81,6 +101,15 @@ def test_opening_and_closing_have_no_region(name: str) -> None:
     assert script.segments[0].region is None
     assert script.segments[-1].region is None
     assert script.segments[0].cue == "chime"
+    assert len(script.regions) >= 3
+
+
+def test_every_title_and_every_segment_id_tells_scripts_apart() -> None:
+    titles = [load_named(name).title for name in EVERY_FILE]
+    assert len(set(titles)) == len(titles)
+    assert set(guidance.LIBRARY) == set(GUIDED)
+    assert all(len(names) >= 2 for names in guidance.LIBRARY.values())
+    assert len(BODY_SCANS) >= 3 and len(RESTS) >= 3
 
 
 def test_body_scan_goes_feet_first_then_briefly_up_the_body() -> None:
@@ -90,8 +119,25 @@ def test_body_scan_goes_feet_first_then_briefly_up_the_body() -> None:
         assert len([s for s in script.segments if s.region == region]) == 1
 
 
+def test_the_leg_release_goes_from_the_toes_upward() -> None:
+    regions = list(load_named("legs_release").regions)
+    assert regions[0] == "toes"
+    assert regions == [r for r in LEG_REGIONS if r in regions]
+    assert regions[-1] == "hips"
+
+
+def test_the_breath_scan_starts_at_the_breath_and_ends_at_the_feet() -> None:
+    regions = list(load_named("breath_to_feet").regions)
+    assert regions[0] == "breath"
+    assert regions[-1] == "feet"
+    legs = [r for r in regions if r in LEG_REGIONS]
+    # down the legs: the reverse of the feet-first order
+    assert legs == [r for r in reversed(LEG_REGIONS) if r in legs]
+    assert len(legs) >= 4
+
+
 def test_no_script_asks_to_point_the_toes() -> None:
-    for name, script in _all_scripts().items():
+    for name, script in _SCRIPTS.items():
         for segment in script.segments:
             assert "point" not in segment.text.lower(), f"{name}: {segment.id}"
             assert "curl" not in segment.text.lower(), f"{name}: {segment.id}"
@@ -102,12 +148,26 @@ def test_toe_tension_is_drawing_up_and_gentle() -> None:
     toes = " ".join(s.text for s in script.segments if s.region == "toes").lower()
     assert "draw your toes up toward your shins" in toes
     assert "quarter of your strength" in toes
-    asks = re.compile(r"\b(draw|firm|tighten|squeeze|press)\b")
-    tension = [s for s in script.segments if asks.search(s.text.lower())]
+    tension = [s for s in script.segments if EFFORT.search(s.text.lower())]
     assert [s.id for s in tension] == ["toes-2", "thighs-1"]
-    for segment in tension:
-        assert "gently" in segment.text.lower(), segment.id
-        assert "quarter of your strength" in segment.text.lower(), segment.id
+
+
+@pytest.mark.parametrize("name", EVERY_FILE)
+def test_every_effort_asked_for_is_gentle_and_a_quarter_of_full_strength(name: str) -> None:
+    for segment in _SCRIPTS[name].segments:
+        if EFFORT.search(segment.text.lower()):
+            assert "gently" in segment.text.lower(), f"{name}: {segment.id}"
+            assert "quarter of your strength" in segment.text.lower(), f"{name}: {segment.id}"
+
+
+def test_the_leg_release_tenses_gently_but_never_the_calves() -> None:
+    script = load_named("legs_release")
+    asked = [s for s in script.segments if EFFORT.search(s.text.lower())]
+    assert {s.region for s in asked} == {"toes", "heels", "thighs", "hips"}
+    toes = next(s for s in asked if s.region == "toes").text.lower()
+    assert "draw them up toward your shins" in toes
+    calves = " ".join(s.text for s in script.segments if s.region == "calves").lower()
+    assert "no effort here" in calves
 
 
 def test_urge_guide_names_sensations_and_makes_moving_a_choice() -> None:
@@ -116,24 +176,40 @@ def test_urge_guide_names_sensations_and_makes_moving_a_choice() -> None:
     for word in ("tingling", "pulling", "crawling", "buzzing", "aching", "own words"):
         assert word in text
     assert "wave" in text
+
+
+@pytest.mark.parametrize("name", RESTS)
+def test_every_rest_script_keeps_its_safety_words_in_the_part_never_left_out(name: str) -> None:
+    script = load_named(name)
     core = " ".join(s.text for s in script.segments if s.region is None).lower()
-    # the safety line survives even when every region is left out
     assert "if it hurts or cramps, move." in core
     assert "never a failure" in core
 
 
-def test_no_medical_claims() -> None:
-    for script in _all_scripts().values():
-        text = " ".join(s.text for s in script.segments).lower()
-        for claim in ("cure", "treat", "symptom", "relief", "heal", "medic", "irls"):
-            assert claim not in text
+def test_the_rest_scripts_are_counting_and_warmth() -> None:
+    counting = " ".join(s.text for s in load_named("counting_breaths").segments).lower()
+    assert "count one" in counting and "begin again at one" in counting
+    imagery = " ".join(s.text for s in load_named("warm_heavy").segments).lower()
+    assert "my legs are heavy" in imagery and "my legs are warm" in imagery
+
+
+@pytest.mark.parametrize("name", EVERY_FILE)
+def test_no_medical_claims(name: str) -> None:
+    text = " ".join(s.text for s in _SCRIPTS[name].segments).lower()
+    for claim in ("cure", "treat", "symptom", "relief", "heal", "medic", "irls", "therap"):
+        assert claim not in text
 
 
 def test_natural_durations_match_the_stage_they_serve() -> None:
-    scripts = _all_scripts()
+    scripts = _SCRIPTS
     assert 240 <= natural_seconds(scripts["body_scan"]) <= 300
     assert 180 <= natural_seconds(scripts["somatic_awareness"]) <= 240
-    assert 50 <= natural_seconds(scripts["wind_down"]) <= 70
+    for name in BODY_SCANS:
+        assert 150 <= natural_seconds(scripts[name]) <= 300, name
+    for name in RESTS:
+        assert 150 <= natural_seconds(scripts[name]) <= 240, name
+    for name in WIND_DOWNS:
+        assert 50 <= natural_seconds(scripts[name]) <= 75, name
     # a slower voice takes longer
     assert natural_seconds(scripts["wind_down"], rate=0.8) > natural_seconds(scripts["wind_down"])
 
@@ -163,8 +239,98 @@ def test_bedtime_stage_plans_add_up_exactly_and_never_cut_text(minutes: int) -> 
         assert plan is not None
         planned += 1
         assert plan.length_ms == round(stage.seconds * 1000)
-        _check_plan(plan, guidance.script_for_stage(stage.kind) or pytest.fail())
+        _check_plan(plan, [_SCRIPTS[name] for name in plan.scripts])
+        assert plan.scripts[0] == guidance.LIBRARY[stage.kind][0]
     assert planned == 3
+
+
+@pytest.mark.parametrize("minutes", [5, 10, 20, 30, 45, 60])
+@pytest.mark.parametrize("lead", [0, 1, 2])
+def test_no_silence_in_any_guided_stage_is_longer_than_ninety_seconds(
+    minutes: int, lead: int
+) -> None:
+    for stage in build_timeline(Kind.BEDTIME, minutes).stages:
+        names = guidance.LIBRARY.get(stage.kind)
+        if not names:
+            continue
+        order = names[lead % len(names) :] + names[: lead % len(names)]
+        plan = plan_for_stage(stage, names=order)
+        assert plan is not None
+        assert _longest_silence(plan) <= MAX_SILENCE_MS, (minutes, stage.kind, order)
+        assert plan.scripts[0] == order[0]
+
+
+def test_sixty_minutes_chains_a_second_script_then_breathes_with_prompts() -> None:
+    timeline = build_timeline(Kind.BEDTIME, 60)
+    for stage in timeline.stages:
+        if stage.kind not in GUIDED:
+            continue
+        plan = plan_for_stage(stage)
+        assert plan is not None
+        names = guidance.LIBRARY[stage.kind]
+        if stage.kind is StageKind.WIND_DOWN:
+            assert plan.scripts == names[:1]  # never two endings
+        else:
+            assert plan.scripts == names[:2]
+        assert plan.prompts_from_ms is not None
+        prompts = [c for c in plan.captions if c.script == guidance.PROMPTS]
+        assert len(prompts) >= 5
+        for caption in prompts:
+            assert 45_000 <= caption.end_ms - caption.start_ms <= MAX_SILENCE_MS
+        # the prompts come before the last script's closing, which ends the stage
+        last = _SCRIPTS[plan.scripts[-1]]
+        assert plan.captions[-1].segment_id == last.segments[-1].id
+        assert plan.captions[-1].script == last.name
+        assert plan.captions[-1].end_ms == plan.length_ms
+        # a pause stretches at most MAX_PAUSE_STRETCH times
+        for caption in plan.captions:
+            if caption.script == guidance.PROMPTS:
+                continue
+            written = next(
+                s.pause for s in _SCRIPTS[caption.script].segments if s.id == caption.segment_id
+            )
+            assert caption.end_ms - caption.speech_end_ms <= written * 1000 * 2.5 + 1
+
+
+def test_skipping_from_the_prompts_lands_on_the_closing_words() -> None:
+    stage = next(s for s in build_timeline(Kind.BEDTIME, 60).stages if s.kind is StageKind.REST)
+    plan = plan_for_stage(stage)
+    assert plan is not None and plan.prompts_from_ms is not None
+    closing = next(
+        c
+        for c in plan.captions
+        if c.start_ms > plan.prompts_from_ms and c.script != guidance.PROMPTS
+    )
+    assert closing.segment_id == "closing-1"
+    assert next_region_start(plan, plan.prompts_from_ms + 70_000) == closing.start_ms
+
+
+def test_twenty_minutes_keeps_one_script_for_the_body_scan_and_the_rest() -> None:
+    for stage in build_timeline(Kind.BEDTIME, 20).stages:
+        plan = plan_for_stage(stage)
+        if plan is not None and stage.kind is not StageKind.WIND_DOWN:
+            assert plan.scripts == guidance.LIBRARY[stage.kind][:1]
+            assert plan.prompts_from_ms is None
+
+
+def test_thirty_minutes_chains_a_second_body_scan_without_prompts() -> None:
+    scan = next(s for s in build_timeline(Kind.BEDTIME, 30).stages if s.kind is StageKind.BODY_SCAN)
+    plan = plan_for_stage(scan, names=("legs_release", "breath_to_feet", "body_scan"))
+    assert plan is not None
+    assert plan.scripts == ("legs_release", "breath_to_feet")
+    assert plan.prompts_from_ms is None
+    assert plan.quiet_ms == 0
+    # units go on counting through the second script, so skipping moves on through it
+    units = [c.unit for c in plan.captions]
+    assert units == sorted(units)
+    assert len(set(units)) == 2 * 2 + len(_SCRIPTS["legs_release"].regions) + len(
+        _SCRIPTS["breath_to_feet"].regions
+    )
+
+
+def test_a_stage_with_every_script_switched_off_has_no_guidance() -> None:
+    scan = next(s for s in build_timeline(Kind.BEDTIME, 20).stages if s.kind is StageKind.BODY_SCAN)
+    assert plan_for_stage(scan, names=()) is None
 
 
 def test_twenty_minutes_stretches_pauses_without_quiet_or_drops() -> None:
@@ -183,19 +349,6 @@ def test_twenty_minutes_stretches_pauses_without_quiet_or_drops() -> None:
     ]
     assert min(factors) > 1.3
     assert max(factors) - min(factors) < 0.001
-
-
-def test_sixty_minutes_caps_the_stretch_and_ends_in_quiet() -> None:
-    timeline = build_timeline(Kind.BEDTIME, 60)
-    scan = next(s for s in timeline.stages if s.kind is StageKind.BODY_SCAN)
-    plan = plan_for_stage(scan)
-    assert plan is not None
-    script = load_named("body_scan")
-    for caption, segment in zip(plan.captions, script.segments, strict=True):
-        assert caption.end_ms - caption.speech_end_ms == round(segment.pause * 6000)
-    assert plan.quiet_ms > 0
-    assert plan.captions[-1].end_ms + plan.quiet_ms == 1_260_000
-    assert caption_at(plan, plan.length_ms - 1) is None
 
 
 def test_five_minutes_leaves_out_upper_regions_first_and_keeps_the_legs() -> None:
@@ -398,32 +551,40 @@ def test_scripts_are_read_from_inside_the_package() -> None:
     assert Path(str(folder)) == package / "assets" / "guidance"
     names = {item.name for item in folder.iterdir()}
     assert names >= {f"{name}.json" for name in NAMES}
-    assert names == {f"{name}.json" for name in guidance.SCRIPT_FOR_STAGE.values()} | {"README.md"}
+    assert names == {f"{name}.json" for name in EVERY_FILE} | {"README.md"}
 
 
 # --- properties -------------------------------------------------------------
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
-    seconds=st.floats(min_value=30, max_value=3000, allow_nan=False),
-    name=st.sampled_from(NAMES),
+    seconds=st.floats(min_value=30, max_value=3600, allow_nan=False),
+    stage=st.sampled_from(GUIDED),
+    lead=st.integers(min_value=0, max_value=2),
     rate=st.sampled_from([0.75, 1.0, 1.3]),
 )
-def test_any_stage_length_is_filled_exactly(seconds: float, name: str, rate: float) -> None:
-    script = _SCRIPTS[name]
-    plan = plan_stage(script, seconds, rate=rate)
+def test_any_stage_length_is_filled_exactly(
+    seconds: float, stage: StageKind, lead: int, rate: float
+) -> None:
+    names = guidance.LIBRARY[stage]
+    order = names[lead % len(names) :] + names[: lead % len(names)]
+    scripts = [_SCRIPTS[name] for name in order]
+    plan = guidance.plan_chain(scripts, seconds, rate=rate, prompts=_SCRIPTS[guidance.PROMPTS])
     assert plan.length_ms == round(seconds * 1000)
     end = plan.captions[-1].end_ms if plan.captions else 0
     assert end + plan.quiet_ms == plan.length_ms
     assert plan.quiet_ms >= 0
+    assert _longest_silence(plan) <= MAX_SILENCE_MS
     previous = 0
     for caption in plan.captions:
         assert previous == caption.start_ms <= caption.speech_end_ms <= caption.end_ms
         previous = caption.end_ms
-    assert plan.captions[0].segment_id == script.segments[0].id
-    spoken = [c.segment_id for c in plan.captions]
-    assert spoken == [s.id for s in script.segments if s.id in spoken]
+    assert plan.captions[0].segment_id == scripts[0].segments[0].id
+    assert plan.scripts[0] == order[0]
+    for name in plan.scripts:
+        spoken = [c.segment_id for c in plan.captions if c.script == name]
+        assert spoken == [s.id for s in _SCRIPTS[name].segments if s.id in spoken]
     # stepping time forward only ever moves the caption forward, then into the quiet
     t = 0
     positions = []

@@ -103,9 +103,10 @@ def test_a_version_3_file_gains_the_tables_and_keeps_its_history(data_dir: Path)
     make_v3(path)
     db = open_database(path).connection
     try:
-        assert SCHEMA_VERSION == 4
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert SCHEMA_VERSION == 5
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 5
         assert {"sessions", "urges", "urge_progress", "diary", "evening"} <= tables(db)
+        assert "guidance_picks" in tables(db)
         assert [r.id for r in sessions.list_sessions(db)] == ["s2", "s1", "s0"]
         assert tuple(db.execute("SELECT target, qualifying FROM urge_progress").fetchone()) == (
             45,
@@ -115,7 +116,7 @@ def test_a_version_3_file_gains_the_tables_and_keeps_its_history(data_dir: Path)
         save_diary(db, diary_entry(date(2026, 11, 20)))
     finally:
         db.close()
-    backup = path.with_name("history.sqlite3.before-v4")
+    backup = path.with_name("history.sqlite3.before-v5")
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     old = sqlite3.connect(backup)
     try:

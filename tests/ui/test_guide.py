@@ -162,3 +162,34 @@ def test_a_mixed_voice_speaks_each_caption_through_the_session_sound(
     window.controller.toggle_pause()
     assert window.guide._voice is None and window.guide._waiting is None
     assert not any(v.speech for v in mixer._voices.values())  # not yet sounding: dropped
+
+
+def test_each_night_leads_each_stage_with_another_script(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    window.context.settings.set("speech.enabled", False)
+    leads = []
+    for night in range(3):
+        if night == 2:  # switched off in Settings: never chosen
+            window.context.settings.set("guidance.off", "breath_to_feet")
+        window.start_session(minutes=20)
+        run = window.controller.run
+        assert run is not None
+        leads.append(
+            {run.timeline.stages[i].kind: p.scripts[0] for i, p in window.guide.plans.items()}
+        )
+        window.controller.stop()
+        clock.advance(24 * 3600)
+    assert [lead[StageKind.BODY_SCAN] for lead in leads] == [
+        "body_scan",
+        "legs_release",
+        "body_scan",
+    ]
+    assert [lead[StageKind.REST] for lead in leads] == [
+        "somatic_awareness",
+        "counting_breaths",
+        "warm_heavy",
+    ]
+    assert [lead[StageKind.WIND_DOWN] for lead in leads] == ["wind_down", "letting_go", "wind_down"]
+    stored = window.context.db.execute("SELECT count(*) FROM guidance_picks").fetchone()[0]
+    assert stored == 9

@@ -12,14 +12,18 @@ The engine answers in its own time: until then the captions show alone.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from importlib.resources.abc import Traversable
 from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from rls_companion.audio.speech import Speech, rate_factor
-from rls_companion.core import guidance
-from rls_companion.core.session import RunState
+from rls_companion.core import guidance, rotation
+from rls_companion.core.session import RunState, StageKind
+from rls_companion.core.streaks import night_of
+from rls_companion.storage import guidance_picks
+from rls_companion.storage.db import DatabaseError
 from rls_companion.ui.session.controller import SessionController
 
 log = logging.getLogger(__name__)
@@ -76,8 +80,11 @@ class GuideController(QObject):
         self.plans = {}
         missing: list[str] = []
         for index, stage in enumerate(run.timeline.stages):
+            if stage.kind not in guidance.LIBRARY:
+                continue
+            names = self._tonights_order(stage.kind)
             try:
-                plan = guidance.plan_for_stage(stage, rate=rate, folder=self.scripts)
+                plan = guidance.plan_for_stage(stage, rate=rate, folder=self.scripts, names=names)
             except (OSError, ValueError) as problem:
                 log.warning("guidance for %s unavailable: %s", stage.kind.value, problem)
                 missing.append(stage.kind.value)
@@ -85,10 +92,11 @@ class GuideController(QObject):
             if plan is not None:
                 self.plans[index] = plan
                 log.info(
-                    "guidance for %s loaded: %r, %d captions",
+                    "guidance for %s loaded: %s, %d captions%s",
                     stage.kind.value,
-                    plan.title,
+                    " then ".join(plan.scripts),
                     len(plan.captions),
+                    "" if plan.prompts_from_ms is None else ", then breathing with prompts",
                 )
         self._spoken = self._unit = None
         if missing:
@@ -97,6 +105,18 @@ class GuideController(QObject):
                 " breathing and sound go on as usual."
             )
         self.update()
+
+    def _tonights_order(self, stage: StageKind) -> tuple[str, ...]:
+        """The stage's scripts in tonight's rotation (see core.rotation)."""
+        context = self.session.context
+        settings = context.settings.typed
+        preferences = settings.guidance.preferences()
+        night = night_of(self.session.clock.now(), settings.streak.rules())
+        try:
+            return guidance_picks.order_for_night(context.db, night, stage, preferences)
+        except (sqlite3.Error, DatabaseError) as problem:
+            log.warning("the guidance rotation could not be read: %s", problem)
+            return rotation.tonight(stage, preferences, [])
 
     def _speech_ready(self) -> None:
         speech = self.speech
