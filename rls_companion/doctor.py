@@ -367,7 +367,7 @@ def app_file_findings() -> list[Finding]:
     from rls_companion.core import guidance
 
     findings: list[Finding] = []
-    for name in (*guidance.SCRIPT_NAMES, guidance.PROMPTS):
+    for name in guidance.SHIPPED:
         subject = f"guidance {name}"
         try:
             script = guidance.load_named(name)
@@ -387,9 +387,9 @@ def app_file_findings() -> list[Finding]:
 
 
 def guidance_files() -> list[tuple[str, str]]:
-    from rls_companion.core.guidance import PROMPTS, SCRIPT_NAMES
+    from rls_companion.core.guidance import SHIPPED
 
-    return [("guidance", f"{name}.json") for name in (*SCRIPT_NAMES, PROMPTS)]
+    return [("guidance", f"{name}.json") for name in SHIPPED]
 
 
 def image_files() -> list[tuple[str, str]]:

@@ -77,6 +77,11 @@ def live_volume(voice_volume: int, session_volume: int) -> float:
     return LIVE_PEAK_VOLUME * min(max(share, 0.0), 1.0)
 
 
+def guidance_rate(settings: Settings) -> float:
+    """The pace the guidance is planned at: the voice's, or natural without one."""
+    return rate_factor(settings.speech.rate) if settings.speech.enabled else 1.0
+
+
 def rate_factor(rate: float) -> float:
     """How much faster than normal the `speech.rate` setting (-1..1) speaks:
     about an octave each way."""

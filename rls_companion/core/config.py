@@ -23,7 +23,7 @@ from typing import Any, Self
 from rls_companion.core.breathing import BreathPlan, CustomShape, Ramp, build_cycle
 from rls_companion.core.outputs import Backend
 from rls_companion.core.rotation import Preferences, split_names
-from rls_companion.core.session import Kind
+from rls_companion.core.session import STRETCH_MINUTES, Kind
 from rls_companion.core.settings import Value
 from rls_companion.core.streaks import StreakRules
 from rls_companion.core.urge import UrgeConfig
@@ -86,6 +86,7 @@ class Session(_Section):
                 Kind.BEDTIME: self.length_minutes,
                 Kind.BREATHING: self.quick_minutes,
                 Kind.RESETTLE: self.resettle_minutes,
+                Kind.STRETCH: STRETCH_MINUTES,
             }[kind]
         )
 

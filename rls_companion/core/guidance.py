@@ -68,8 +68,12 @@ LIBRARY: Mapping[StageKind, tuple[str, ...]] = {
 # end the session twice: a long wind-down is paced breathing with prompts
 # before its closing words instead.
 CHAINED_STAGES = frozenset({StageKind.BODY_SCAN, StageKind.REST})
+# Stages with one script of their own, spoken as written: the stretch's
+# counted holds must not stretch, and it is never switched off or rotated.
+OWN_SCRIPT: Mapping[StageKind, str] = {StageKind.STRETCH: "stretch"}
 PROMPTS = "breath_prompts"  # the sparse prompts of the paced breathing after the scripts
 SCRIPT_NAMES: tuple[str, ...] = tuple(name for names in LIBRARY.values() for name in names)
+SHIPPED: tuple[str, ...] = (*SCRIPT_NAMES, *OWN_SCRIPT.values(), PROMPTS)  # every file
 
 
 def stage_of(name: str) -> StageKind:
@@ -320,6 +324,7 @@ def plan_chain(
     words_per_minute: float = WORDS_PER_MINUTE,
     rate: float = 1.0,
     prompts: Script | None = None,
+    max_pause_stretch: float = MAX_PAUSE_STRETCH,
 ) -> GuidancePlan:
     """Fit a stage's scripts, the one that leads first, into `stage_seconds`.
 
@@ -361,7 +366,9 @@ def plan_chain(
         placed.extend((script, script.segments[i], unit_base + units[i]) for i in indices)
         unit_base += units[-1] + 1
     speeches = [speech_ms(seg.text, words_per_minute, rate) for _, seg, _ in placed]
-    pauses = _stretch([_pause_ms(seg) for _, seg, _ in placed], length_ms - sum(speeches))
+    pauses = _stretch(
+        [_pause_ms(seg) for _, seg, _ in placed], length_ms - sum(speeches), max_pause_stretch
+    )
     left = length_ms - sum(speeches) - sum(pauses)
     prompting = prompts is not None and bool(prompts.segments) and left >= MIN_PROMPTS_MS
     # The prompts come before the last script's closing, so its closing
@@ -478,6 +485,10 @@ def plan_for_stage(
     `names` are the stage's scripts in tonight's order (by default the
     library's); an empty list means the person switched them all off.
     """
+    own = OWN_SCRIPT.get(stage.kind)
+    if own is not None:
+        script = load_named(own, folder)
+        return plan_chain([script], stage.seconds, words_per_minute, rate, max_pause_stretch=1.0)
     if names is None:
         names = LIBRARY.get(stage.kind, ())
     if not names:
@@ -489,6 +500,15 @@ def plan_for_stage(
     scripts += [s for s in (_optional(name, folder) for name in names[1:chained]) if s]
     prompts = _optional(PROMPTS, folder)
     return plan_chain(scripts, stage.seconds, words_per_minute, rate, prompts)
+
+
+def own_script_minutes(
+    kind: StageKind, rate: float = 1.0, folder: Traversable | None = None
+) -> float:
+    """How long a stage with its own script lasts: the script as written, at
+    `rate`, in whole seconds (so nothing is cut and no hold is stretched)."""
+    script = load_named(OWN_SCRIPT[kind], folder)
+    return math.ceil(natural_seconds(script, rate=rate)) / 60
 
 
 def _optional(name: str, folder: Traversable | None) -> Script | None:
@@ -511,13 +531,13 @@ def _units(segments: Sequence[Segment]) -> list[int]:
     return units
 
 
-def _stretch(minimums: Sequence[int], available: int) -> list[int]:
-    """Grow pauses in proportion to reach `available` ms, at most
-    `MAX_PAUSE_STRETCH` times each; integer arithmetic, so the sum is exact."""
+def _stretch(minimums: Sequence[int], available: int, most: float = MAX_PAUSE_STRETCH) -> list[int]:
+    """Grow pauses in proportion to reach `available` ms, at most `most`
+    times each; integer arithmetic, so the sum is exact."""
     base = sum(minimums)
     if base == 0:
         return list(minimums)
-    extra = min(available - base, math.floor(base * (MAX_PAUSE_STRETCH - 1)))
+    extra = min(available - base, math.floor(base * (most - 1)))
     if extra <= 0:
         return list(minimums)
     shares = [extra * m // base for m in minimums]

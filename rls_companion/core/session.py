@@ -17,12 +17,16 @@ from rls_companion.core.clock import Clock
 MIN_SESSION_MINUTES = 1
 MAX_SESSION_MINUTES = 60
 FADE_IN_SECONDS = 3.0
+# A session that does not end in a wind-down (the stretch) fades over its last seconds.
+FADE_OUT_SECONDS = 4.0
+STRETCH_MINUTES = 3.0  # the before-bed stretch, at the natural speaking rate
 
 
 class Kind(StrEnum):
     BEDTIME = "bedtime"
     BREATHING = "breathing"
     RESETTLE = "resettle"
+    STRETCH = "stretch"
 
 
 class StageKind(StrEnum):
@@ -30,6 +34,7 @@ class StageKind(StrEnum):
     BODY_SCAN = "body_scan"
     REST = "rest"
     WIND_DOWN = "wind_down"
+    STRETCH = "stretch"
 
 
 STAGE_TITLES = {
@@ -37,12 +42,14 @@ STAGE_TITLES = {
     StageKind.BODY_SCAN: "Body scan",
     StageKind.REST: "Rest with the sensations",
     StageKind.WIND_DOWN: "Wind down",
+    StageKind.STRETCH: "Gentle stretches",
 }
 
 KIND_TITLES = {
     Kind.BEDTIME: "Tonight's bedtime session",
     Kind.BREATHING: "Quick breathing",
     Kind.RESETTLE: "Middle-of-the-night re-settle",
+    Kind.STRETCH: "Before-bed stretch",
 }
 
 # Shorter names, for a choice of kinds and a list of past sessions (where
@@ -51,6 +58,7 @@ _KIND_NAMES = {
     Kind.BEDTIME: "Bedtime",
     Kind.BREATHING: "Quick breathing",
     Kind.RESETTLE: "Re-settle",
+    Kind.STRETCH: "Stretch",
 }
 
 
@@ -69,6 +77,7 @@ _STAGE_SHARES: dict[Kind, tuple[tuple[StageKind, float], ...]] = {
     ),
     Kind.BREATHING: ((StageKind.SETTLE, 0.85), (StageKind.WIND_DOWN, 0.15)),
     Kind.RESETTLE: ((StageKind.SETTLE, 0.25), (StageKind.REST, 0.45), (StageKind.WIND_DOWN, 0.30)),
+    Kind.STRETCH: ((StageKind.STRETCH, 1.0),),
 }
 
 
@@ -109,12 +118,18 @@ class Timeline:
         """Master level for picture and sound: fade in, then dark by the end.
 
         The wind-down stage dims along a cosine so the last minutes glide into
-        silence instead of stopping.
+        silence instead of stopping; a session without one fades over its
+        last `FADE_OUT_SECONDS`.
         """
         level = ease_in_out(position / FADE_IN_SECONDS)
         last = self.stages[-1]
-        if last.kind is StageKind.WIND_DOWN and position > last.start:
-            level *= 1.0 - ease_in_out((position - last.start) / last.seconds)
+        if last.kind is StageKind.WIND_DOWN:
+            fade_from, fade_seconds = last.start, last.seconds
+        else:
+            fade_seconds = min(FADE_OUT_SECONDS, last.seconds)
+            fade_from = self.total_seconds - fade_seconds
+        if position > fade_from:
+            level *= 1.0 - ease_in_out((position - fade_from) / fade_seconds)
         return level
 
 

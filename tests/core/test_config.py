@@ -67,7 +67,7 @@ def test_sections_build_the_domain_objects_from_the_values() -> None:
     assert plan.ramp == Ramp(9.0, 240.0)
     assert settings.streak.rules() == StreakRules(4, 12)
     assert settings.urge.protocol() == UrgeConfig(start_target=30, ceiling=300, step=20)
-    assert [settings.session.minutes(k) for k in Kind] == [35.0, 7.0, 11.0]
+    assert [settings.session.minutes(k) for k in Kind] == [35.0, 7.0, 11.0, 3.0]
 
 
 def test_no_ramp_when_it_is_off() -> None:

@@ -31,7 +31,7 @@ from rls_companion.core.guidance import (
 from rls_companion.core.session import Kind, StageKind, build_timeline
 
 NAMES = guidance.SCRIPT_NAMES
-EVERY_FILE = (*NAMES, guidance.PROMPTS)
+EVERY_FILE = guidance.SHIPPED
 BODY_SCANS = guidance.LIBRARY[StageKind.BODY_SCAN]
 RESTS = guidance.LIBRARY[StageKind.REST]
 WIND_DOWNS = guidance.LIBRARY[StageKind.WIND_DOWN]
@@ -50,7 +50,7 @@ def _all_scripts() -> dict[str, Script]:
 _SCRIPTS = _all_scripts()
 
 
-def _check_plan(plan: GuidancePlan, scripts: Sequence[Script] | Script) -> None:
+def _check_plan(plan: GuidancePlan, scripts: Sequence[Script] | Script, rate: float = 1.0) -> None:
     """Contiguous from 0, in order, every text whole, exactly the stage long,
     and each script's spoken segments in its own order."""
     if isinstance(scripts, Script):
@@ -60,7 +60,7 @@ def _check_plan(plan: GuidancePlan, scripts: Sequence[Script] | Script) -> None:
     for caption in plan.captions:
         segment = next(s for s in by_name[caption.script].segments if s.id == caption.segment_id)
         assert caption.start_ms == at
-        assert caption.speech_end_ms - caption.start_ms == speech_ms(caption.text)
+        assert caption.speech_end_ms - caption.start_ms == speech_ms(caption.text, rate=rate)
         assert caption.end_ms - caption.speech_end_ms >= round(segment.pause * 1000)
         assert caption.text == segment.text
         at = caption.end_ms
@@ -152,7 +152,7 @@ def test_toe_tension_is_drawing_up_and_gentle() -> None:
     assert [s.id for s in tension] == ["toes-2", "thighs-1"]
 
 
-@pytest.mark.parametrize("name", EVERY_FILE)
+@pytest.mark.parametrize("name", (*NAMES, guidance.PROMPTS))
 def test_every_effort_asked_for_is_gentle_and_a_quarter_of_full_strength(name: str) -> None:
     for segment in _SCRIPTS[name].segments:
         if EFFORT.search(segment.text.lower()):
@@ -168,6 +168,44 @@ def test_the_leg_release_tenses_gently_but_never_the_calves() -> None:
     assert "draw them up toward your shins" in toes
     calves = " ".join(s.text for s in script.segments if s.region == "calves").lower()
     assert "no effort here" in calves
+
+
+def test_the_stretch_is_gentle_and_holds_each_stretch_for_a_count_of_twenty() -> None:
+    script = load_named("stretch")
+    assert list(script.regions) == ["calves", "hamstrings", "hips"]
+    opening = " ".join(s.text for s in script.segments if s.region is None).lower()
+    assert "gentle, never to pain" in opening
+    assert "hurts or cramps" in opening
+    calves = " ".join(s.text for s in script.segments if s.region == "calves").lower()
+    assert "draw your toes up toward your shins" in calves  # never pointed
+    # Each hold: "Hold ..." then "Ten seconds." ten seconds later, then the release ten
+    # seconds after that, spoken as written (the stage never stretches them).
+    segments = list(script.segments)
+    holds = [i for i, s in enumerate(segments) if s.text == "Ten seconds."]
+    assert len(holds) == 4  # calves, the backs of the thighs, each hip
+    for rate in (1.0, 0.87):
+        for i in holds:
+            hold = segments[i - 1]
+            assert "hold" in hold.text.lower()
+            to_ten = speech_ms(hold.text, rate=rate) + hold.pause * 1000
+            held = to_ten + speech_ms("Ten seconds.", rate=rate) + segments[i].pause * 1000
+            assert 9_000 <= to_ten <= 11_500, (hold.id, rate)
+            assert 19_000 <= held <= 22_000, (hold.id, rate)
+
+
+def test_the_stretch_lasts_about_three_minutes_and_is_never_cut_or_stretched() -> None:
+    for rate in (1.0, 2**-0.2, 0.5, 2.0):
+        minutes = guidance.own_script_minutes(StageKind.STRETCH, rate)
+        stage = build_timeline(Kind.STRETCH, minutes).stages[0]
+        plan = plan_for_stage(stage, rate=rate)
+        assert plan is not None
+        assert plan.dropped_regions == () and plan.dropped_segments == ()
+        _check_plan(plan, _SCRIPTS["stretch"], rate)
+        for caption, segment in zip(plan.captions, _SCRIPTS["stretch"].segments, strict=True):
+            assert caption.end_ms - caption.speech_end_ms == round(segment.pause * 1000)
+        assert 0 <= plan.quiet_ms < 1000
+    assert 2.75 <= guidance.own_script_minutes(StageKind.STRETCH, 1.0) <= 3.0
+    assert 2.75 <= guidance.own_script_minutes(StageKind.STRETCH, 2**-0.2) <= 3.1
 
 
 def test_urge_guide_names_sensations_and_makes_moving_a_choice() -> None:

@@ -11,6 +11,7 @@ from fakes import FakeClock
 
 from rls_companion.core.session import (
     FADE_IN_SECONDS,
+    FADE_OUT_SECONDS,
     Kind,
     RunState,
     SessionRun,
@@ -34,7 +35,9 @@ ORDER = {
     Kind.BEDTIME: [SETTLE, SCAN, REST, WIND],
     Kind.BREATHING: [SETTLE, WIND],
     Kind.RESETTLE: [SETTLE, REST, WIND],
+    Kind.STRETCH: [StageKind.STRETCH],  # one spoken stage; fades over its last seconds
 }
+WINDING_DOWN = [kind for kind in Kind if ORDER[kind][-1] is WIND]
 
 
 @pytest.mark.parametrize("minutes", [5, 20, 60])
@@ -83,8 +86,9 @@ def test_every_kind_has_a_short_name_and_can_be_chosen_in_the_settings() -> None
         Kind.BEDTIME: "Bedtime",
         Kind.BREATHING: "Quick breathing",
         Kind.RESETTLE: "Re-settle",
+        Kind.STRETCH: "Stretch",
     }
-    assert spec_for("session.kind").choices == ("bedtime", "breathing", "resettle")
+    assert spec_for("session.kind").choices == ("bedtime", "breathing", "resettle", "stretch")
     assert spec_for("session.kind").choices == tuple(kind.value for kind in Kind)
 
 
@@ -102,7 +106,7 @@ def test_stage_lookup() -> None:
 # --- fade --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", WINDING_DOWN)
 def test_fade_level(kind: Kind) -> None:
     timeline = build_timeline(kind, 20)
     wind = timeline.stages[-1]
@@ -117,6 +121,19 @@ def test_fade_level(kind: Kind) -> None:
     assert all(b < a for a, b in itertools.pairwise(through))
     assert timeline.fade_level(wind.end) == 0.0
     assert timeline.fade_level(wind.end + 60) == 0.0
+
+
+def test_the_stretch_fades_in_and_then_out_over_its_last_seconds() -> None:
+    timeline = build_timeline(Kind.STRETCH, 3)
+    end = timeline.total_seconds
+    assert end == 180
+    assert timeline.fade_level(0.0) == 0.0
+    for position in (FADE_IN_SECONDS, 60.0, end - FADE_OUT_SECONDS):
+        assert timeline.fade_level(position) == pytest.approx(1.0, abs=1e-12)
+    assert timeline.fade_level(end - FADE_OUT_SECONDS / 2) == pytest.approx(0.5, abs=1e-12)
+    through = [timeline.fade_level(p) for p in np.linspace(end - FADE_OUT_SECONDS, end, 50)]
+    assert all(b < a for a, b in itertools.pairwise(through))
+    assert timeline.fade_level(end) == 0.0
 
 
 def test_fade_in_rises_steadily() -> None:

@@ -208,6 +208,13 @@ def test_every_field_round_trips_through_the_database(
     assert exported(other_db) == exported(db)
 
 
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_kind_of_session_round_trips(db: sqlite3.Connection, kind: Kind) -> None:
+    item = {**full_session(), "kind": kind.value}
+    assert import_history(db, parse_history(encode(document(item)))) == (1, 0)
+    assert json.loads(exported(db))["sessions"][0]["kind"] == kind.value
+
+
 def test_a_utf8_byte_order_mark_is_accepted() -> None:
     data = b"\xef\xbb\xbf" + encode(document(full_session()))
     assert [r.id for r in parse_history(data)] == ["s-full"]
@@ -337,7 +344,8 @@ PROBLEMS: list[tuple[str, bytes, str]] = [
     (
         "unknown kind",
         with_session(set_field("kind", "nap")),
-        "$.sessions[0].kind: expected one of bedtime, breathing, resettle; got the text 'nap'",
+        "$.sessions[0].kind: expected one of bedtime, breathing, resettle, stretch;"
+        " got the text 'nap'",
     ),
     (
         "both completed and interrupted",

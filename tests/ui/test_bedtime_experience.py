@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtCore import QRectF, Qt
 from pytestqt.qtbot import QtBot
 
 from rls_companion.context import Context
+from rls_companion.core import guidance
 from rls_companion.core.session import Kind, StageKind
 from rls_companion.storage import sessions
 from rls_companion.ui.session.orb import orb_geometry
@@ -61,6 +63,38 @@ def test_each_choice_runs_its_own_timeline_and_is_remembered(
     window.controller.stop()
     window.show_page(window.start_view)
     assert window.start_view.kind is kind  # the last choice is kept
+
+
+def test_the_stretch_is_offered_beside_the_others_and_runs_its_script_as_written(
+    qtbot: QtBot, window: MainWindow, clock: FakeClock
+) -> None:
+    window.context.settings.set("speech.enabled", False)  # planned at the natural pace
+    _choose(window, Kind.STRETCH)
+    button = window.start_view.kind_buttons.button(list(Kind).index(Kind.STRETCH))
+    assert button is not None and button.text() == "Stretch"
+    assert window.start_view.start_button.text() == "Begin the stretches"
+    assert window.start_view.summary.text().startswith("About 3 minutes")
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    run = window.controller.run
+    assert run is not None
+    assert [s.kind for s in run.timeline.stages] == [StageKind.STRETCH]
+    script = guidance.load_named("stretch")
+    assert run.planned_seconds == math.ceil(guidance.natural_seconds(script))
+    plan = window.guide.plans[0]
+    assert [c.segment_id for c in plan.captions] == [s.id for s in script.segments]
+    # the first hold's count comes when the script says, captioned
+    ten = next(c for c in plan.captions if c.text == "Ten seconds.")
+    clock.advance(ten.start_ms / 1000 + 0.2)
+    window.guide.update()
+    assert window.guide.caption == "Ten seconds."
+    frame = window.session_view.current_frame()
+    assert frame is not None and frame.stage_title == "Gentle stretches"
+    clock.advance(run.planned_seconds)
+    qtbot.waitUntil(lambda: window.session_view.showing_end_card, timeout=3000)
+    record = sessions.list_sessions(window.context.db)[0]
+    assert record.kind is Kind.STRETCH
+    assert record.planned_seconds == run.planned_seconds
+    assert record.state.value == "completed"
 
 
 def test_resettle_keeps_the_screen_near_dark(

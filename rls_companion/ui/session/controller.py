@@ -17,13 +17,15 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from rls_companion.audio.output import choose_sink
 from rls_companion.audio.sinks import Sink
+from rls_companion.audio.speech import guidance_rate
 from rls_companion.context import Context
 from rls_companion.core.breathing import BreathPlan, BreathState
 from rls_companion.core.clock import Clock
+from rls_companion.core.guidance import own_script_minutes
 from rls_companion.core.heartbeat import Heartbeat
 from rls_companion.core.rate import SAMPLE_RATE
 from rls_companion.core.records import Outcome, SessionRecord, SessionState, UrgeRecord
-from rls_companion.core.session import Kind, RunState, SessionRun, build_timeline
+from rls_companion.core.session import Kind, RunState, SessionRun, StageKind, build_timeline
 from rls_companion.storage.db import Problem
 from rls_companion.storage.recorder import CHECKPOINT_SECONDS, SessionRecorder
 
@@ -152,7 +154,7 @@ class SessionController(QObject):
         settings = self.context.settings.typed
         self.plan = settings.breathing.plan()
         if minutes is None:
-            minutes = settings.session.minutes(kind)
+            minutes = self._default_minutes(kind)
         run = SessionRun(build_timeline(kind, minutes), self.clock)
         self._stop_sound()
         self.run = run
@@ -182,6 +184,16 @@ class SessionController(QObject):
         )
         self.started.emit()
         self._start_sound()
+
+    def _default_minutes(self, kind: Kind) -> float:
+        """The settings' length; the stretch lasts as long as its script."""
+        settings = self.context.settings.typed
+        if kind is Kind.STRETCH:
+            try:
+                return own_script_minutes(StageKind.STRETCH, guidance_rate(settings))
+            except ValueError as problem:  # the guide says so; the session still runs
+                log.warning("the stretch script cannot be read: %s", problem)
+        return settings.session.minutes(kind)
 
     def rate_after(self, rating: int) -> None:
         """The optional 0–10 after the session, given on the end card."""

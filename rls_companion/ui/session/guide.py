@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from rls_companion.audio.speech import Speech, rate_factor
+from rls_companion.audio.speech import Speech, guidance_rate
 from rls_companion.core import guidance, rotation
 from rls_companion.core.session import RunState, StageKind
 from rls_companion.core.streaks import night_of
@@ -76,13 +76,16 @@ class GuideController(QObject):
         self.speech.speaking.connect(self.session.duck)
         self.speech.ready.connect(self._speech_ready)
         self.speech.voiced.connect(self._voiced)
-        rate = rate_factor(settings.speech.rate) if settings.speech.enabled else 1.0
+        rate = guidance_rate(settings)
         self.plans = {}
         missing: list[str] = []
         for index, stage in enumerate(run.timeline.stages):
-            if stage.kind not in guidance.LIBRARY:
+            if stage.kind in guidance.LIBRARY:
+                names: tuple[str, ...] | None = self._tonights_order(stage.kind)
+            elif stage.kind in guidance.OWN_SCRIPT:
+                names = None  # spoken as written, every time
+            else:
                 continue
-            names = self._tonights_order(stage.kind)
             try:
                 plan = guidance.plan_for_stage(stage, rate=rate, folder=self.scripts, names=names)
             except (OSError, ValueError) as problem:

@@ -49,15 +49,22 @@ KIND_DESCRIPTIONS = {
     Kind.BEDTIME: "Breathing, a body scan, resting with the sensations, then sleep.",
     Kind.BREATHING: "Just the paced breath, then a gentle fade.",
     Kind.RESETTLE: "For waking in the night: a dark screen, led by sound.",
+    Kind.STRETCH: "Gentle stretches for the calves, thighs and hips, spoken and captioned.",
 }
 BEGIN_WORDS = {
     Kind.BEDTIME: "Begin tonight's session",
     Kind.BREATHING: "Begin quick breathing",
     Kind.RESETTLE: "Begin re-settling",
+    Kind.STRETCH: "Begin the stretches",
 }
 
 
 def session_summary(settings: Settings, kind: Kind = Kind.BEDTIME) -> str:
+    if kind is Kind.STRETCH:
+        return (
+            f"About {settings.session.minutes(kind):g} minutes"
+            " · each stretch held for a slow count of twenty"
+        )
     minutes = f"{settings.session.minutes(kind):g} minutes"
     pattern = settings.breathing.pattern
     label = (
