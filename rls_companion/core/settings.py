@@ -145,6 +145,7 @@ SCHEMA: tuple[Spec, ...] = (
         "First urge target (s)",
         urge.FLOOR_SECONDS,
         urge.MAX_CEILING_SECONDS,
+        applies_when=("urge.enabled", True),
     ),
     Spec(
         "urge.max_target_seconds",
@@ -153,8 +154,17 @@ SCHEMA: tuple[Spec, ...] = (
         "Longest urge target (s)",
         urge.FLOOR_SECONDS,
         urge.MAX_CEILING_SECONDS,
+        applies_when=("urge.enabled", True),
     ),
-    Spec("urge.step_seconds", int, urge.DEFAULT_STEP_SECONDS, "Urge target step (s)", 1, 60),
+    Spec(
+        "urge.step_seconds",
+        int,
+        urge.DEFAULT_STEP_SECONDS,
+        "Urge target step (s)",
+        1,
+        60,
+        applies_when=("urge.enabled", True),
+    ),
     Spec("audio.volume", int, 60, "Volume (%)", 0, 100),
     Spec(
         "audio.backend",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,13 @@ class SettingsFile:
         self.values[key] = checked
         self.save()
         return checked
+
+    def set_many(self, values: Mapping[str, Any]) -> None:
+        """Validate every value, then store them all in one write (or none)."""
+        checked = {key: schema.validate(key, value) for key, value in values.items()}
+        self.refresh()
+        self.values.update(checked)
+        self.save()
 
     def set_text(self, key: str, text: str) -> schema.Value:
         return self.set(key, schema.parse(key, text))

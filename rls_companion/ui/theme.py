@@ -148,15 +148,21 @@ def style_sheet(t: Theme) -> str:
     QPushButton[role="quiet"] {{ background: transparent; color: {t.muted};
         border: 1px solid {t.faint}; }}
     QPushButton[role="quiet"]:focus {{ color: {t.text}; border-color: {t.accent}; }}
+    QPushButton[role="link"] {{ background: transparent; color: {t.muted}; border: none;
+        border-radius: 6px; padding: 3px 6px; font-size: 13px; }}
+    QPushButton[role="link"]:hover, QPushButton[role="link"]:focus {{ color: {t.text};
+        text-decoration: underline; }}
+    QPushButton[role="link"]:checked {{ color: {t.accent}; }}
     QPushButton[role="chip"] {{ background: {t.surface}; color: {t.muted};
         border: 1px solid {t.faint}; border-radius: 15px; padding: 0; min-width: 30px;
         max-width: 30px; min-height: 30px; max-height: 30px; font-size: 13px; }}
     QPushButton[role="chip"]:checked {{ background: {t.accent}; color: {t.accent_text};
         border-color: {t.accent}; }}
     QPushButton[role="chip"]:focus {{ border-color: {t.accent}; }}
-    QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox {{ background: {t.surface}; color: {t.text};
+    QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QTimeEdit {{ background: {t.surface};
+        color: {t.text};
         border: 1px solid {t.faint}; border-radius: 8px; padding: 5px 10px; min-width: 150px; }}
-    QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus {{
+    QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus, QTimeEdit:focus {{
         border-color: {t.accent}; }}
     QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 0; border: none; }}
     QComboBox::drop-down {{ border: none; background: transparent; width: 30px; }}

@@ -68,12 +68,17 @@ RING_SCALE = 1.06
 def orb_geometry(rect: QRectF, frame: Frame) -> OrbGeometry:
     center = QPointF(rect.center().x(), rect.top() + rect.height() * 0.38)
     r_max = min(rect.width(), rect.height()) * 0.26
-    level = frame.breath.level
-    if frame.reduced_motion:
-        return OrbGeometry(center, r_max, r_max * 0.78, frame.fade * (0.35 + 0.65 * level))
-    return OrbGeometry(
-        center, r_max, r_max * (0.52 + 0.48 * level), frame.fade * (0.55 + 0.45 * level)
-    )
+    return breathing_orb(center, r_max, frame.breath.level, frame.reduced_motion, frame.fade)
+
+
+def breathing_orb(
+    center: QPointF, r_max: float, level: float, reduced_motion: bool, fade: float = 1.0
+) -> OrbGeometry:
+    """The orb for a lung level (0 empty, 1 full): it grows and brightens
+    with the breath, or with reduced motion only brightens."""
+    if reduced_motion:
+        return OrbGeometry(center, r_max, r_max * 0.78, fade * (0.35 + 0.65 * level))
+    return OrbGeometry(center, r_max, r_max * (0.52 + 0.48 * level), fade * (0.55 + 0.45 * level))
 
 
 def frame_keys(rect: QRectF, frame: Frame) -> tuple[tuple[object, ...], tuple[object, ...]]:

@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         if self._settings_view is None:
             from rls_companion.ui.settings.view import SettingsView
 
-            view = SettingsView(self.context.settings)
+            view = SettingsView(self.context.settings, self.theme, self.clock)
             view.changed.connect(self._setting_changed)
             self.pages.addWidget(view)
             self._settings_view = view
@@ -495,6 +495,8 @@ class MainWindow(QMainWindow):
             self._checkin_view.set_theme(self.theme)
         if self._confirmation is not None:
             self._confirmation.set_theme(self.theme)
+        if self._settings_view is not None:
+            self._settings_view.set_theme(self.theme)
 
     def _style_application(self) -> None:
         app = QApplication.instance()
