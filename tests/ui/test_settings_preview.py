@@ -122,6 +122,10 @@ def test_a_change_is_heard_at_the_next_breath_without_a_click(
     around = kinks[switch - rate // 10 : switch + round(CROSSFADE_SECONDS * rate) + rate // 10]
     elsewhere = kinks[: switch - rate]
     assert around.max() <= 1.5 * elsewhere.max()
+    # and nowhere a kink sharper than a smooth 150-400 Hz tone can make
+    # (|second difference| <= amplitude * (2 pi 400 / rate) ** 2, 0.3 %)
+    assert kinks.max() < 0.006 * np.abs(after).max()
+    assert np.abs(np.diff(before.astype(np.float64), 2)).max() < 0.006 * np.abs(before).max()
     # the top of a breath (past the fade-in), before and after: half as loud
     loud_old = np.max(np.abs(before[rate * 3 : rate * 10]))
     loud_new = np.max(np.abs(after[switch : switch + rate * 8]))

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 from rls_companion.audio.output import choose_sink
 from rls_companion.audio.sinks import Sink
@@ -26,6 +26,9 @@ from rls_companion.core.session import FADE_IN_SECONDS, Kind, build_timeline
 from rls_companion.core.sound import Block
 
 CROSSFADE_SECONDS = 0.25
+# Stopping fades the sound out (the mixer's own fade when it stops running);
+# the output is closed once that and the output's lead have played.
+TAIL_MS = 1500
 # The mixer's fades follow a timeline: this one fades in when listening begins
 # and, held below its wind-down, never fades out.
 _TIMELINE = build_timeline(Kind.BREATHING, 60)
@@ -48,8 +51,19 @@ class Listening:
         self._lock = threading.Lock()
         self._began = clock.monotonic()
         self._mixers: list[tuple[Part, SessionMixer]] = []
+        self._current: tuple[Part, SessionMixer] | None = None
+        self._fading: tuple[Part, SessionMixer] | None = None  # the sound being left
+        self._faded = 0  # samples of the crossfade played so far
+        self._running = True
         choice = choose_sink(audio.backend, parent, on_notice)
         self.sink: Sink = choice.sink
+        self._tail = QTimer(parent)
+        self._tail.setSingleShot(True)
+        self._tail.setInterval(TAIL_MS)
+        self._tail.timeout.connect(self.sink.stop)
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting during the tail still stops the output
+            app.aboutToQuit.connect(self.sink.stop)
         self._add(preview.part_at(self._began), audio)
         if choice.notice:
             on_notice(choice.notice)
@@ -72,7 +86,7 @@ class Listening:
         mixer = self._mixer(part, audio)
         with self._lock:
             # A part replaced before it began is dropped with its mixer.
-            self._mixers = [(p, m) for p, m in self._mixers if p.start < part.start]
+            self._mixers = [e for e in self._mixers if e[0].start < part.start]
             self._mixers.append((part, mixer))
 
     def follow(self, part: Part, audio: Audio) -> None:
@@ -80,34 +94,43 @@ class Listening:
         self._add(part, audio)
 
     def stop(self) -> None:
-        self.sink.stop()
+        """Fade out (as a stopped session does), then close the output."""
+        with self._lock:
+            self._running = False
+        self._tail.start()
 
     def _pull(self, frames: int, lead: float) -> Block:
         now = self.clock.monotonic()
         heard = now + lead  # the moment this block is heard
         position = min(now - self._began, _STEADY)
         with self._lock:
-            begun = [(p, m) for p, m in self._mixers if p.start <= heard] or self._mixers[:1]
-            # Keep the newest part that has begun, and the one before it while
-            # the crossfade between them lasts.
-            current = begun[-1]
-            fading = begun[-2] if len(begun) > 1 else None
-            if fading is not None and heard - current[0].start > CROSSFADE_SECONDS + 1.0:
-                self._mixers = [(p, m) for p, m in self._mixers if p.start >= current[0].start]
-                fading = None
-            block = self._render(current, frames, now, lead, position)
+            begun = [e for e in self._mixers if e[0].start <= heard] or self._mixers[:1]
+            newest = begun[-1]
+            if self._current is None or newest[1] is not self._current[1]:
+                # A new part has begun: the sound crossfades from the one before,
+                # counted in samples so the blocks join without a seam.
+                self._fading, self._current, self._faded = self._current, newest, 0
+                self._mixers = [e for e in self._mixers if e[0].start >= newest[0].start]
+            block = self._render(newest, frames, now, lead, position)
+            fading = self._fading
             if fading is None:
                 return block
             old = self._render(fading, frames, now, lead, position)
-        # The weight of the new sound at each sample of the block.
-        times = heard + np.arange(frames) / self.sink.sample_rate
-        weight = np.clip((times - current[0].start) / CROSSFADE_SECONDS, 0.0, 1.0)
+            length = CROSSFADE_SECONDS * self.sink.sample_rate
+            weight = np.clip((np.arange(frames) + self._faded) / length, 0.0, 1.0)
+            self._faded += frames
+            if self._faded >= length:
+                self._fading = None
         mixed = old * (1.0 - weight) + block * weight
         return mixed.astype(np.float32)
 
-    @staticmethod
     def _render(
-        entry: tuple[Part, SessionMixer], frames: int, now: float, lead: float, position: float
+        self,
+        entry: tuple[Part, SessionMixer],
+        frames: int,
+        now: float,
+        lead: float,
+        position: float,
     ) -> Block:
         part, mixer = entry
-        return mixer.pull(frames, Moment(now - part.start, position, True), lead)
+        return mixer.pull(frames, Moment(now - part.start, position, self._running), lead)
