@@ -29,7 +29,7 @@ def paint_frame(p: QPainter, rect: QRectF, theme: Theme, frame: Frame) -> None:
     fade = frame.fade
     orb = orb_geometry(rect, frame)
     center, r_max = orb.center, orb.r_max
-    _paint_orb(p, center, orb.radius, theme, orb.strength)
+    paint_orb(p, center, orb.radius, theme, orb.strength)
     if frame.urge_progress is not None:
         _paint_urge_ring(p, center, r_max * RING_SCALE, theme, frame.urge_progress)
 
@@ -115,7 +115,7 @@ def _reduced_hint(phase: Phase) -> str:
     return {Phase.INHALE: "slowly fill", Phase.EXHALE: "slowly empty"}.get(phase, "rest")
 
 
-def _paint_orb(p: QPainter, center: QPointF, radius: float, theme: Theme, strength: float) -> None:
+def paint_orb(p: QPainter, center: QPointF, radius: float, theme: Theme, strength: float) -> None:
     """One soft radial gradient: a warm body whose edge melts into a glow.
 
     A single gradient keeps each frame cheap (it is the most expensive thing

@@ -19,8 +19,8 @@ from rls_companion.core.breathing import PHASE_WORDS, BreathState
 from rls_companion.core.clock import Clock
 from rls_companion.core.config import Settings
 from rls_companion.core.preview import PacedPreview
-from rls_companion.ui.session.orb import OrbSprite, breathing_orb
 from rls_companion.ui.theme import Theme
+from rls_companion.ui.widgets.orb_sprite import OrbSprite, breathing_orb
 
 if TYPE_CHECKING:
     from rls_companion.ui.settings.listen import Listening
