@@ -364,13 +364,20 @@ class _LiveWorker(QObject):
                 continue
             tts.setRate(self._request.rate)
             tts.setVolume(live_volume(self._request.volume, self._request.session_volume))
-            tts.stateChanged.connect(
-                lambda state: self.speaking.emit(state == QTextToSpeech.State.Speaking)
-            )
+            # A bound slot: Qt drops the connection when this worker is deleted
+            # (a lambda would outlive it and emit on a deleted object).
+            tts.stateChanged.connect(self._state_changed)
             self._tts = tts
             self.answered.emit(Answer(name, choice.voice, choice.reason))
             return
         self.answered.emit(Answer(None, problem=problem, lacks_voice=lacks_voice))
+
+    @Slot(object)
+    def _state_changed(self, state: object) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        with contextlib.suppress(RuntimeError):  # deleted while the news was queued
+            self.speaking.emit(state == QTextToSpeech.State.Speaking)
 
     @Slot(str)
     def say(self, text: str) -> None:
