@@ -122,7 +122,11 @@ def test_listen_plays_the_pace_changes_at_a_breath_and_stops_with_the_page(
         pitches, pitch_rate = pitch_track(part, min_hz=120.0, max_hz=400.0)
         return dominant_period(pitches, pitch_rate, 3.0, 12.0)
 
-    assert pace(3.0, seen["switch"] - 0.3) == pytest.approx(60 / FIRST_BPM, rel=0.03)
-    assert pace(seen["switch"] + 0.3, seen["left"] - 0.5) == pytest.approx(
-        60 / SECOND_BPM, rel=0.03
+    before, after = pace(3.0, seen["switch"] - 0.3), pace(seen["switch"] + 0.3, seen["left"] - 0.5)
+    print(
+        f"listen: switch at {seen['switch']:.2f} s, sound {sound.duration:.2f} s of"
+        f" {seen['left']:.2f} s, peak {peak_dbfs(rec):.1f} dBFS, click {click_score(rec):.2f},"
+        f" breath {before:.3f} s then {after:.3f} s"
     )
+    assert before == pytest.approx(60 / FIRST_BPM, rel=0.03)
+    assert after == pytest.approx(60 / SECOND_BPM, rel=0.03)
