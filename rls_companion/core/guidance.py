@@ -76,14 +76,6 @@ SCRIPT_NAMES: tuple[str, ...] = tuple(name for names in LIBRARY.values() for nam
 SHIPPED: tuple[str, ...] = (*SCRIPT_NAMES, *OWN_SCRIPT.values(), PROMPTS)  # every file
 
 
-def stage_of(name: str) -> StageKind:
-    """The stage a script of the library belongs to."""
-    for stage, names in LIBRARY.items():
-        if name in names:
-            return stage
-    raise KeyError(name)
-
-
 _SCRIPT_KEYS = frozenset({"format", "version", "title", "segments"})
 _SEGMENT_KEYS = frozenset({"id", "region", "text", "pause", "cue"})
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -383,19 +375,7 @@ def plan_chain(
             captions.extend(_prompted(prompts, at, at + left, unit, words_per_minute, rate))
             at += left
         shifted = unit + int(i >= split)  # the prompts are a unit of their own
-        captions.append(
-            Caption(
-                segment.id,
-                segment.text,
-                segment.region,
-                segment.cue,
-                shifted,
-                at,
-                at + speech,
-                at + speech + pause,
-                script.name,
-            )
-        )
+        captions.append(_placed(segment, script, shifted, at, at + speech, at + speech + pause))
         at += speech + pause
     if prompting and split == len(placed) and prompts is not None:
         captions.extend(_prompted(prompts, at, at + left, unit_base, words_per_minute, rate))
@@ -432,6 +412,22 @@ def _fit(
     return kept, dropped[::-1]
 
 
+def _placed(
+    segment: Segment, script: Script, unit: int, start: int, speech_end: int, end: int
+) -> Caption:
+    return Caption(
+        segment.id,
+        segment.text,
+        segment.region,
+        segment.cue,
+        unit,
+        start,
+        speech_end,
+        end,
+        script.name,
+    )
+
+
 def _closing_start(script: Script, placed: Sequence[tuple[Script, Segment, int]]) -> int:
     """Index in `placed` of the first closing segment of `script` (the
     segments after its last region), or the end when it has none."""
@@ -456,19 +452,7 @@ def _prompted(
         cell = span // count + (1 if i < span % count else 0)
         segment = prompts.segments[i % len(prompts.segments)]
         speech = min(speech_ms(segment.text, words_per_minute, rate), cell)
-        captions.append(
-            Caption(
-                segment.id,
-                segment.text,
-                segment.region,
-                segment.cue,
-                unit,
-                at,
-                at + speech,
-                at + cell,
-                prompts.name,
-            )
-        )
+        captions.append(_placed(segment, prompts, unit, at, at + speech, at + cell))
         at += cell
     return captions
 

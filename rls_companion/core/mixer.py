@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +47,9 @@ from rls_companion.core.sound import (
     SafetyLimiter,
     chime,
 )
+
+if TYPE_CHECKING:
+    from rls_companion.core.config import Audio
 
 STEER_LIMIT = 0.05  # the most the cursor may run fast or slow
 STEER_SECONDS = 1.0  # drift is corrected over about this long
@@ -160,6 +164,23 @@ class SessionMixer:
         self._phase_changes = [seg.phase != segments[i - 1].phase for i, seg in enumerate(segments)]
 
     # -- control -----------------------------------------------------------
+    @classmethod
+    def for_settings(
+        cls, plan: BreathPlan, timeline: Timeline, audio: Audio, sample_rate: int
+    ) -> SessionMixer:
+        """The mixer for the sound settings (volume, tone, bed and chime)."""
+        return cls(
+            plan,
+            timeline,
+            audio.volume / 100.0,
+            breath_tone=audio.breath_tone,
+            sample_rate=sample_rate,
+            ambient=audio.ambient,
+            ambient_level=audio.ambient_level / 100.0,
+            ambient_breathes=audio.ambient_breathes,
+            phase_chime=audio.phase_chime,
+        )
+
     def schedule_chime(self, at_practice: float) -> int:
         """Ring the soft chime when practice time reaches `at_practice`.
 

@@ -272,16 +272,8 @@ class SessionController(QObject):
         assert self.plan is not None and self.run is not None
         choice = choose_sink(audio.backend, self, self._sound_failed)
         self._sink = choice.sink
-        self._mixer = SessionMixer(
-            self.plan,
-            self.run.timeline,
-            audio.volume / 100.0,
-            breath_tone=audio.breath_tone,
-            sample_rate=self._sink.sample_rate,
-            ambient=audio.ambient,
-            ambient_level=audio.ambient_level / 100.0,
-            ambient_breathes=audio.ambient_breathes,
-            phase_chime=audio.phase_chime,
+        self._mixer = SessionMixer.for_settings(
+            self.plan, self.run.timeline, audio, self._sink.sample_rate
         )
         mixer, lock = self._mixer, self._sound_lock
 

@@ -133,62 +133,53 @@ FIELDS: dict[str, Field] = {
     "appearance.lights_out": Field("Start sessions with the lights out"),
 }
 
+
+def _section(name: str, title: str, sentence: str) -> Section:
+    """A section holding every setting whose key begins with `name`."""
+    return Section(
+        name, title, sentence, tuple(k for k in schema.SPECS if k.startswith(name + "."))
+    )
+
+
 SECTIONS: tuple[Section, ...] = (
-    Section(
+    _section(
         "breathing",
         "Breathing",
         "How each session paces your breath. The preview changes at its next breath.",
-        tuple(k for k in schema.SPECS if k.startswith("breathing.")),
     ),
-    Section(
+    _section(
         "session",
         "Sessions",
         "How long each kind of session lasts, and which one Tonight offers first.",
-        tuple(k for k in schema.SPECS if k.startswith("session.")),
     ),
-    Section(
+    _section(
         "guidance",
         "Guidance",
         "The spoken scripts take turns, night by night. Switch off any you would rather not"
         " hear; a favourite comes round about twice as often.",
-        ("guidance.off", "guidance.favourites"),
     ),
-    Section(
+    _section(
         "urge",
         "Resist the urge",
         "How long the urge timer asks you to wait, and how that grows over the nights.",
-        tuple(k for k in schema.SPECS if k.startswith("urge.")),
     ),
-    Section(
-        "audio",
-        "Sound",
-        "What you hear during a session.",
-        tuple(k for k in schema.SPECS if k.startswith("audio.")),
-    ),
-    Section(
+    _section("audio", "Sound", "What you hear during a session."),
+    _section(
         "speech",
         "Voice",
         "The voice that reads the guidance. Captions show whether or not it speaks.",
-        tuple(k for k in schema.SPECS if k.startswith("speech.")),
     ),
-    Section(
+    _section(
         "streak",
         "Nights and streaks",
         "What counts as a practised night, and whether streaks are shown.",
-        tuple(k for k in schema.SPECS if k.startswith("streak.")),
     ),
-    Section(
+    _section(
         "reminder",
         "Bedtime reminder",
         "A quiet note at bedtime, from the tray icon where the desktop has one.",
-        tuple(k for k in schema.SPECS if k.startswith("reminder.")),
     ),
-    Section(
-        "appearance",
-        "Look",
-        "How the app looks at night.",
-        tuple(k for k in schema.SPECS if k.startswith("appearance.")),
-    ),
+    _section("appearance", "Look", "How the app looks at night."),
 )
 
 # Fields that matter only with another value than the schema's `applies_when`

@@ -60,30 +60,17 @@ class Listening:
         self._tail = QTimer(parent)
         self._tail.setSingleShot(True)
         self._tail.setInterval(TAIL_MS)
-        self._tail.timeout.connect(self.sink.stop)
-        app = QCoreApplication.instance()
-        if app is not None:  # quitting during the tail still stops the output
-            app.aboutToQuit.connect(self.sink.stop)
+        self._tail.timeout.connect(self._close)
+        self._app = QCoreApplication.instance()
+        if self._app is not None:  # quitting during the tail still stops the output
+            self._app.aboutToQuit.connect(self.sink.stop)
         self._add(preview.part_at(self._began), audio)
         if choice.notice:
             on_notice(choice.notice)
         self.sink.start(self._pull)
 
-    def _mixer(self, part: Part, audio: Audio) -> SessionMixer:
-        return SessionMixer(
-            part.plan,
-            _TIMELINE,
-            audio.volume / 100.0,
-            breath_tone=audio.breath_tone,
-            sample_rate=self.sink.sample_rate,
-            ambient=audio.ambient,
-            ambient_level=audio.ambient_level / 100.0,
-            ambient_breathes=audio.ambient_breathes,
-            phase_chime=audio.phase_chime,
-        )
-
     def _add(self, part: Part, audio: Audio) -> None:
-        mixer = self._mixer(part, audio)
+        mixer = SessionMixer.for_settings(part.plan, _TIMELINE, audio, self.sink.sample_rate)
         with self._lock:
             # A part replaced before it began is dropped with its mixer.
             self._mixers = [e for e in self._mixers if e[0].start < part.start]
@@ -98,6 +85,12 @@ class Listening:
         with self._lock:
             self._running = False
         self._tail.start()
+
+    def _close(self) -> None:
+        self.sink.stop()
+        if self._app is not None:
+            self._app.aboutToQuit.disconnect(self.sink.stop)
+        self._tail.deleteLater()
 
     def _pull(self, frames: int, lead: float) -> Block:
         now = self.clock.monotonic()
