@@ -185,8 +185,12 @@ def test_the_sound_is_rendered_on_its_own_thread_while_the_gui_thread_is_busy(
     held = [buffer + sink for buffer, sink in samples]
     if QT_FEEDS_PULSE_FROM_ITS_OWN_BUFFER:
         # The sink asked libpulse for a longer buffer than Qt's 17 ms, and got it.
+        # The null sink takes its sound in chunks, so the stream's own buffer
+        # dips just after each take (0.023 s once, with 0.230 s then in the
+        # sink): what the server holds of the stream in all is what counts.
         assert seen["latency_asked"] == str(qt_sink.PULSE_LATENCY_MS)
-        assert min(buffers) >= 0.1
+        assert min(held) >= 0.2
+        assert sorted(buffers)[len(buffers) // 2] >= 0.1  # most of the time, in its buffer
         # The lead the source is told counts what Qt holds and what the
         # server says it holds, whatever that is (not what was asked). The
         # sink counts a mean of its own readings over up to 10 s, and the
