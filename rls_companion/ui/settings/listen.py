@@ -46,7 +46,6 @@ class Listening:
         parent: QObject,
         on_notice: Callable[[str], None],
     ) -> None:
-        self.preview = preview
         self.clock = clock
         self._lock = threading.Lock()
         self._began = clock.monotonic()

@@ -8,7 +8,6 @@ It repaints only while it is on screen.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
@@ -25,7 +24,6 @@ from rls_companion.ui.widgets.orb_sprite import OrbSprite, breathing_orb
 if TYPE_CHECKING:
     from rls_companion.ui.settings.listen import Listening
 
-log = logging.getLogger(__name__)
 
 FRAME_MS = 33
 ORB_SIDE = 200

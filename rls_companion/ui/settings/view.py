@@ -83,7 +83,7 @@ class SettingsView(QWidget):
         page.setContentsMargins(0, 0, 12, 24)
         page.setSpacing(6)
         self.preview = BreathPreview(settings.typed, clock or SystemClock(), theme, body)
-        self.guidance = GuidanceList(self.settings.get, self._apply_text, body)
+        self.guidance = GuidanceList(self.settings.get, self._apply, body)
         for index, section in enumerate(SECTIONS):
             if index:
                 page.addSpacing(SECTION_GAP)
@@ -291,9 +291,6 @@ class SettingsView(QWidget):
             error.hide()
         self._after_change(key)
         return True
-
-    def _apply_text(self, key: str, value: str) -> bool:
-        return self._apply(key, value)
 
     def _show_error(self, key: str, message: str) -> None:
         error = self.errors.get(key)
